@@ -1,0 +1,26 @@
+package timeslave.ref;
+
+import timeslave.core.Sample;
+
+/**
+ * A better clock to measure against: a network master, a serial receiver, or a simulated one.
+ * Like chrony's refclock drivers it only measures; filtering and discipline are written once, in core.
+ */
+public interface Reference extends AutoCloseable {
+
+    /** The name used in logs and in --once output, e.g. "sntp:127.0.0.1:123" or "/dev/ttyd2". */
+    String name();
+
+    /**
+     * Takes one measurement (for a network master, one burst of probes reduced to one sample).
+     * Blocks for at most the reference's own timeouts (-w, -W, serial character times).
+     *
+     * @throws MeasurementException when no trustworthy sample could be had this time
+     */
+    Sample measure() throws MeasurementException;
+
+    /** Releases sockets or the tty. */
+    @Override
+    default void close() {
+    }
+}
