@@ -77,7 +77,7 @@ public final class TimetrimFile implements TimetrimStore {
     public OptionalLong load() {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
             return OptionalLong.empty();
         } catch (IOException e) {

@@ -59,6 +59,11 @@ public class Timex extends Structure {
     public int tai;
     public int[] padding = new int[11];
 
+    /** Byte offset of a field in the native struct (for the layout test). */
+    int offsetOf(String field) {
+        return fieldOffset(field);
+    }
+
     /** Names the mode bits set in {@code modes}, for error messages: "ADJ_SETOFFSET|ADJ_NANO". */
     public static String modeNames(int modes) {
         if (modes == 0) {
