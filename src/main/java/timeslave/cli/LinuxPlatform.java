@@ -11,6 +11,7 @@ import timeslave.os.NullClock;
 import timeslave.os.ProcessPriority;
 import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
+import timeslave.os.Stdio;
 import timeslave.os.SystemTime;
 import timeslave.os.ThreadScheduler;
 import timeslave.os.TimetrimFile;
@@ -78,6 +79,11 @@ final class LinuxPlatform implements Platform {
     @Override
     public void onSignal(String name, Runnable handler) {
         Signal.handle(new Signal(name), s -> handler.run());
+    }
+
+    @Override
+    public void stdioToDevNull() {
+        Stdio.toDevNull();
     }
 
     @Override

@@ -127,6 +127,9 @@ public final class Main {
         platform.onSignal("USR2", log::lowerDebugLevel);
         log.notice(versionLine() + " started: " + o.describe());
         ready.ok();
+        if (o.readyFile().isPresent()) {
+            platform.stdioToDevNull();
+        }
         try {
             slave.run();
         } catch (InterruptedException e) {

@@ -42,6 +42,9 @@ interface Platform {
     /** Runs {@code handler} whenever signal {@code name} ("TERM", "USR1") arrives. */
     void onSignal(String name, Runnable handler);
 
+    /** Detached: standard output and error go to /dev/null once start-up has been reported. */
+    void stdioToDevNull();
+
     /** Raises this thread's scheduling priority where allowed. */
     void raisePriority(SyslogLog log);
 }

@@ -37,6 +37,10 @@ final class Libc {
 
     static native int close(int fd);
 
+    static native int open(String path, int flags);
+
+    static native int dup2(int oldFd, int newFd);
+
     static native int setpriority(int which, int who, int prio);
 
     static native String strerror(int errnum);

@@ -53,6 +53,7 @@ class MainTest {
         MeasurementException openFailure;
         MeasurementException measureFailure;
         boolean priorityRaised;
+        volatile boolean stdioClosed;
         boolean closed;
         TimetrimStore timetrim;
 
@@ -134,6 +135,11 @@ class MainTest {
         @Override
         public void onSignal(String name, Runnable handler) {
             signals.put(name, handler);
+        }
+
+        @Override
+        public void stdioToDevNull() {
+            stdioClosed = true;
         }
 
         @Override
@@ -324,6 +330,7 @@ class MainTest {
             assertTrue(p.measured.await(10, TimeUnit.SECONDS), "the daemon measured");
             assertEquals("ready\n", Files.readString(ready));
             assertTrue(p.priorityRaised);
+            assertTrue(p.stdioClosed, "detached: stdio goes to /dev/null after ready");
             assertEquals(null, p.timetrim, "-m never touches the -P file");
             p.signals.get("USR1").run();
             p.signals.get("USR1").run();
