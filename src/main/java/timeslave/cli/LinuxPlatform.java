@@ -11,6 +11,7 @@ import timeslave.os.NullClock;
 import timeslave.os.ProcessPriority;
 import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
+import timeslave.os.SyslogSink;
 import timeslave.os.Stdio;
 import timeslave.os.SystemTime;
 import timeslave.os.ThreadScheduler;
@@ -47,10 +48,18 @@ final class LinuxPlatform implements Platform {
         return new ThreadScheduler(t);
     }
 
+    /**
+     * Syslog at --syslog (none: no syslog), plus stderr with -B, except when stderr is the systemd
+     * journal and syslog is on: journald reads /dev/log too, and each line would appear twice.
+     */
     @Override
     public SyslogLog log(Options o, PrintStream stderr) {
-        Syslog syslog = new Syslog(o.syslogPath(), "timeslave", Clock.systemDefaultZone(), stderr);
-        return new SyslogLog(syslog, o.foreground() ? stderr : null, o.debugLevel());
+        if (o.syslogPath().isEmpty()) {
+            return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel());
+        }
+        Syslog syslog = new Syslog(o.syslogPath().get(), "timeslave", Clock.systemDefaultZone(), stderr);
+        boolean copy = o.foreground() && !Stdio.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
+        return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel());
     }
 
     @Override

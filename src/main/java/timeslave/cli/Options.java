@@ -32,7 +32,7 @@ import timeslave.ref.ReferenceConfig;
  * @param yearFromTimetrim   -Y
  * @param once               --once
  * @param setClock           --set (only with --once)
- * @param syslogPath         --syslog
+ * @param syslogPath         --syslog, empty for "--syslog none"
  * @param stepThresholdNanos --step-threshold
  * @param leapSecondsFile    --leap-seconds
  * @param readyFile          hidden --detached: where the launcher waits for "ready" or the start-up error
@@ -42,7 +42,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
                       long probeWaitNanos, long dateWaitNanos, int minTrials, int maxTrials, long rateNanos,
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
-                      boolean yearFromTimetrim, boolean once, boolean setClock, Path syslogPath,
+                      boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile) {
 
@@ -94,7 +94,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
             w.add("-Y");
         }
         w.add("--step-threshold " + seconds(stepThresholdNanos));
-        w.add("--syslog " + syslogPath);
+        w.add("--syslog " + syslogPath.map(Path::toString).orElse(OptionsParser.NO_SYSLOG));
         w.add("--leap-seconds " + leapSecondsFile);
         optionsFile.ifPresent(p -> w.add("--options " + p));
         return String.join(" ", w);

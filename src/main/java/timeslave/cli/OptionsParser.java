@@ -35,6 +35,8 @@ public final class OptionsParser {
     public static final Path DEFAULT_OPTIONS_FILE = Path.of("/etc/config/timeslave.options");
     /** Where syslog(3) sends its datagrams. */
     public static final Path DEFAULT_SYSLOG = Path.of("/dev/log");
+    /** --syslog none: send nothing to syslog (a supervisor collects stderr instead). */
+    public static final String NO_SYSLOG = "none";
     /** The RFC 868 service name looked up for the default -p, as IRIX did. */
     public static final String TIME_SERVICE = "time";
 
@@ -123,7 +125,7 @@ public final class OptionsParser {
         o.addOption(longFlag("set", "with --once: step the clock by the measured offset"));
         o.addOption(longFlag("simulate", "run the simulator with the words that follow (must come first)"));
         o.addOption(longArg("options", "FILE", "options file; the command line wins [" + DEFAULT_OPTIONS_FILE + "]"));
-        o.addOption(longArg("syslog", "PATH", "syslog socket [" + DEFAULT_SYSLOG + "]"));
+        o.addOption(longArg("syslog", "PATH", "syslog socket, or none [" + DEFAULT_SYSLOG + "]"));
         o.addOption(longArg("step-threshold", "SECONDS", "offsets beyond this are stepped, not slewed, 0.001-86400 ["
                 + Options.seconds(Settings.DEFAULT_STEP_THRESHOLD_NANOS) + "]"));
         o.addOption(longArg("leap-seconds", "FILE", "leap-seconds.list for TAI references ["
@@ -409,7 +411,8 @@ public final class OptionsParser {
         Val ready = m.get("detached");
         return new Options(c != null, master, clockType, timetrim, measureOnly, debug, m.flag("B"),
                 m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, port, maxDrift, initDrift,
-                year, bigY, once, set, syslog == null ? DEFAULT_SYSLOG : path(syslog.value), step,
+                year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
+                        : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
                 ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile);
     }

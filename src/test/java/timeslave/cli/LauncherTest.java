@@ -60,8 +60,11 @@ class LauncherTest {
         pb.environment().put("FAKE_DAEMON_REPORT", report.toString());
         pb.environment().putAll(env);
         pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.environment().put("TIMESLAVE_READY_TIMEOUT", "20");
         Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher returned");
+        if (!p.waitFor(40, TimeUnit.SECONDS)) {
+            p.destroy();
+        }
         Map<String, String> r = new HashMap<>();
         if (Files.exists(report)) {
             for (String line : Files.readAllLines(report)) {
@@ -70,6 +73,8 @@ class LauncherTest {
             }
             started.add(Long.parseLong(r.get("pid")));
         }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the launcher returned; stderr: "
+                + Files.readString(dir.resolve("err")) + "; report: " + r);
         return new Result(p.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
                 Files.readString(dir.resolve("err"), StandardCharsets.UTF_8), r);
     }

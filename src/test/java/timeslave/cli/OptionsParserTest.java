@@ -66,7 +66,7 @@ class OptionsParserTest {
         assertFalse(o.yearFromTimetrim());
         assertFalse(o.once());
         assertFalse(o.setClock());
-        assertEquals(Path.of("/dev/log"), o.syslogPath());
+        assertEquals(Optional.of(Path.of("/dev/log")), o.syslogPath());
         assertEquals(128_000_000L, o.stepThresholdNanos());
         assertEquals(Optional.empty(), o.readyFile());
         assertEquals(Optional.empty(), o.optionsFile());
@@ -95,7 +95,8 @@ class OptionsParserTest {
         assertEquals(3_000_000L, o.maxDriftNsPerSec());
         assertEquals(-1234, o.initDriftNsPerSec());
         assertTrue(o.yearFromTimetrim());
-        assertEquals(Path.of("/run/log"), o.syslogPath());
+        assertEquals(Optional.of(Path.of("/run/log")), o.syslogPath());
+        assertEquals(Optional.empty(), run("-H", "m", "--syslog", "none").syslogPath());
         assertEquals(20_000_000_000L, o.stepThresholdNanos());
         assertEquals(Path.of("/x/leap"), o.leapSecondsFile());
         assertEquals(Optional.of(Path.of("/dev/fd/3")), o.readyFile());
@@ -177,7 +178,7 @@ class OptionsParserTest {
         Options o = run("-C", "tty0", "-P", "trim", "--syslog", "log", "--leap-seconds", "leap");
         assertEquals(dir.resolve("tty0").toString(), o.master());
         assertEquals(Optional.of(dir.resolve("trim")), o.timetrimFile());
-        assertEquals(dir.resolve("log"), o.syslogPath());
+        assertEquals(Optional.of(dir.resolve("log")), o.syslogPath());
         assertEquals(dir.resolve("leap"), o.leapSecondsFile());
     }
 
