@@ -4,11 +4,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.OptionalInt;
-import sun.misc.Signal;
 import timeslave.core.TimetrimStore;
 import timeslave.os.LinuxClock;
 import timeslave.os.NullClock;
 import timeslave.os.ProcessPriority;
+import timeslave.os.Signals;
 import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
@@ -87,7 +87,7 @@ final class LinuxPlatform implements Platform {
 
     @Override
     public void onSignal(String name, Runnable handler) {
-        Signal.handle(new Signal(name), s -> handler.run());
+        Signals.handle(name, handler);
     }
 
     @Override
