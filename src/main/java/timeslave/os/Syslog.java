@@ -19,7 +19,7 @@ public final class Syslog implements SyslogSink {
     public static final int FACILITY_DAEMON = 3;
     /** RFC 3164 §4.1.3 TIMESTAMP: "Mmm dd hh:mm:ss", the day padded with a space, local time. */
     static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
-    /** RFC 3164 §4.1: a packet is at most 1024 bytes. */
+    /** RFC 3164 §4.1: a packet is at most 1024 bytes (longer lines are cut at a UTF-8 character boundary). */
     static final int MAX_PACKET_BYTES = 1024;
 
     private final Path path;
@@ -60,6 +60,9 @@ public final class Syslog implements SyslogSink {
         byte[] line = format(FACILITY_DAEMON, priority, ZonedDateTime.now(wallClock), ident, pid, message)
                 .getBytes(StandardCharsets.UTF_8);
         int len = Math.min(line.length, MAX_PACKET_BYTES);
+        while (len < line.length && len > 0 && (line[len] & 0xC0) == 0x80) {
+            len--;
+        }
         byte[] target = path.toString().getBytes(StandardCharsets.UTF_8);
         if (target.length >= Libc.SockaddrUn.PATH_MAX) {
             complainOnce("syslog path " + path + " is too long for a unix socket");

@@ -90,6 +90,22 @@ class SyslogTest {
     }
 
     @Test
+    void cuttingNeverSplitsAUtf8Character() {
+        Path sock = dir.resolve("log");
+        listen(sock);
+        Syslog syslog = new Syslog(sock, "timeslave", Clock.systemUTC(), System.err);
+        try {
+            syslog.send(Priority.INFO, "\u00b5".repeat(2000));
+        } finally {
+            syslog.close();
+        }
+        String got = receive();
+        assertTrue(got.endsWith("\u00b5"), "ends on a whole character");
+        assertTrue(got.getBytes(StandardCharsets.UTF_8).length <= Syslog.MAX_PACKET_BYTES);
+        assertTrue(got.getBytes(StandardCharsets.UTF_8).length >= Syslog.MAX_PACKET_BYTES - 1);
+    }
+
+    @Test
     void nothingListeningIsSaidOnceThenSendsGoOn() {
         Path sock = dir.resolve("absent");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
