@@ -1,11 +1,178 @@
 package timeslave.cli;
 
-/** Entry point: placeholder until the command line lands. */
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+import timeslave.core.Sample;
+import timeslave.core.Slave;
+import timeslave.core.TimetrimStore;
+import timeslave.os.SyslogLog;
+import timeslave.os.SyslogSink;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.OnceLine;
+import timeslave.ref.Reference;
+import timeslave.sim.Simulate;
+import timeslave.time.ClockException;
+import timeslave.time.SystemClock;
+
+/**
+ * Entry point: parses the command line and wires the daemon (or --once, --simulate, --help,
+ * --version) together. Exit status: 0 done or stopped by a signal, 1 start-up or measurement failure,
+ * 2 bad command line.
+ */
 public final class Main {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.out.println("timeslave " + Main.class.getPackage().getImplementationVersion());
+        System.exit(run(Arrays.asList(args), System.out, System.err, new LinuxPlatform()));
+    }
+
+    /** "timeslave 0.1.0" (the jar's Implementation-Version), or "timeslave (development build)". */
+    public static String versionLine() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "timeslave " + (v == null ? "(development build)" : v);
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err, Platform platform) {
+        Invocation inv;
+        try {
+            inv = platform.parser().parse(args);
+        } catch (UsageException e) {
+            err.println("timeslave: " + e.getMessage());
+            err.println(OptionsParser.usage());
+            return EXIT_USAGE;
+        }
+        if (inv instanceof Invocation.Help) {
+            out.print(OptionsParser.help());
+            return EXIT_OK;
+        }
+        if (inv instanceof Invocation.Version) {
+            out.println(versionLine());
+            return EXIT_OK;
+        }
+        if (inv instanceof Invocation.Simulate s) {
+            return Simulate.run(s.args(), out, err);
+        }
+        Options o = ((Invocation.Run) inv).options();
+        return o.once() ? once(o, out, err, platform) : daemon(o, err, platform);
+    }
+
+    /** --once: one measurement, one line on stdout; --set then steps the clock by its offset. */
+    static int once(Options o, PrintStream out, PrintStream err, Platform platform) {
+        SyslogLog log = new SyslogLog(SyslogSink.NONE, err, o.debugLevel());
+        OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, log) : OptionalInt.empty();
+        Sample s;
+        try (Reference ref = platform.reference(o, o.referenceConfig(year), platform.time(), log)) {
+            s = ref.measure();
+        } catch (MeasurementException e) {
+            err.println("timeslave: " + o.master() + ": " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        out.println(OnceLine.format(s));
+        out.flush();
+        if (o.setClock()) {
+            try {
+                platform.clock(o, log).step(s.offsetNanos());
+            } catch (ClockException e) {
+                err.println("timeslave: --set: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
+            err.println("timeslave: stepped the clock by " + Options.seconds(s.offsetNanos()) + " s");
+        }
+        return EXIT_OK;
+    }
+
+    /** The daemon: runs the core loop until SIGTERM or SIGINT. */
+    static int daemon(Options o, PrintStream err, Platform platform) {
+        ReadyReport ready = new ReadyReport(o.readyFile().orElse(null));
+        SyslogLog log = platform.log(o, err);
+        platform.raisePriority(log);
+        SystemClock clock = platform.clock(o, log);
+        OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, log) : OptionalInt.empty();
+        TimetrimStore timetrim = o.timetrimFile().isPresent() && !o.measureOnly() ? platform.timetrim(o, log)
+                : TimetrimStore.NONE;
+        Reference ref;
+        try {
+            ref = platform.reference(o, o.referenceConfig(year), platform.time(), log);
+        } catch (MeasurementException e) {
+            String msg = "cannot open " + o.master() + ": " + e.getMessage();
+            log.err(msg);
+            if (!o.foreground()) {
+                err.println("timeslave: " + msg);
+            }
+            ready.fail(msg);
+            return EXIT_FAILURE;
+        }
+        Slave slave = new Slave(o.settings(platform.time().monotonicNanos()), ref, clock,
+                platform.scheduler(platform.time()), log, timetrim);
+        AtomicReference<String> stoppedBy = new AtomicReference<>();
+        for (String sig : List.of("TERM", "INT")) {
+            platform.onSignal(sig, () -> {
+                stoppedBy.compareAndSet(null, "SIG" + sig);
+                slave.stop();
+            });
+        }
+        platform.onSignal("USR1", log::raiseDebugLevel);
+        platform.onSignal("USR2", log::lowerDebugLevel);
+        log.notice(versionLine() + " started: " + o.describe());
+        ready.ok();
+        if (o.readyFile().isPresent()) {
+            platform.stdioToDevNull();
+        }
+        try {
+            slave.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stoppedBy.compareAndSet(null, "an interrupt");
+        } catch (RuntimeException e) {
+            log.err("stopped by an internal error: " + e);
+            return EXIT_FAILURE;
+        } finally {
+            ref.close();
+        }
+        log.notice("stopped by " + (stoppedBy.get() == null ? "the main loop" : stoppedBy.get()));
+        return EXIT_OK;
+    }
+
+    /**
+     * Tells bin/timeslave, which waits on a pipe while the detached daemon starts (hidden --detached
+     * FILE), whether start-up worked: "ready" or "error: message", one line.
+     */
+    static final class ReadyReport {
+        private final Path file;
+
+        ReadyReport(Path file) {
+            this.file = file;
+        }
+
+        void ok() {
+            write("ready");
+        }
+
+        void fail(String message) {
+            write("error: " + message);
+        }
+
+        private void write(String line) {
+            if (file == null) {
+                return;
+            }
+            try (FileOutputStream f = new FileOutputStream(file.toFile(), true)) {
+                f.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the launcher stopped waiting; it reports the silence itself
+            }
+        }
     }
 }

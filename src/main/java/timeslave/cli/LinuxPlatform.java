@@ -1,0 +1,102 @@
+package timeslave.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.OptionalInt;
+import timeslave.core.TimetrimStore;
+import timeslave.os.LinuxClock;
+import timeslave.os.NullClock;
+import timeslave.os.ProcessPriority;
+import timeslave.os.Signals;
+import timeslave.os.Syslog;
+import timeslave.os.SyslogLog;
+import timeslave.os.SyslogSink;
+import timeslave.os.Stdio;
+import timeslave.os.SystemTime;
+import timeslave.os.ThreadScheduler;
+import timeslave.os.TimetrimFile;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.Reference;
+import timeslave.ref.ReferenceConfig;
+import timeslave.ref.References;
+import timeslave.time.Scheduler;
+import timeslave.time.SystemClock;
+import timeslave.time.TimeSource;
+
+/** The real machine: Linux clock through JNA, syslog socket, -P file, real signals. */
+final class LinuxPlatform implements Platform {
+    /** Set by bin/timeslave, which starts a detached daemon in /: relative paths resolve from here. */
+    static final String START_DIR_ENV = "TIMESLAVE_START_DIR";
+
+    private final TimeSource time = new SystemTime();
+
+    @Override
+    public OptionsParser parser() {
+        String start = System.getenv(START_DIR_ENV);
+        return new OptionsParser(OptionsParser.DEFAULT_OPTIONS_FILE,
+                name -> EtcServices.udpPort(EtcServices.DEFAULT, name), Path.of(start == null ? "" : start));
+    }
+
+    @Override
+    public TimeSource time() {
+        return time;
+    }
+
+    @Override
+    public Scheduler scheduler(TimeSource t) {
+        return new ThreadScheduler(t);
+    }
+
+    /**
+     * Syslog at --syslog (none: no syslog), plus stderr with -B, except when stderr is the systemd
+     * journal and syslog is on: journald reads /dev/log too, and each line would appear twice.
+     */
+    @Override
+    public SyslogLog log(Options o, PrintStream stderr) {
+        if (o.syslogPath().isEmpty()) {
+            return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel());
+        }
+        Syslog syslog = new Syslog(o.syslogPath().get(), "timeslave", Clock.systemDefaultZone(), stderr);
+        boolean copy = o.foreground() && !Stdio.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
+        return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel());
+    }
+
+    @Override
+    public SystemClock clock(Options o, SyslogLog log) {
+        LinuxClock real = LinuxClock.system();
+        return o.measureOnly() ? new NullClock(real, log) : real;
+    }
+
+    @Override
+    public TimetrimStore timetrim(Options o, SyslogLog log) {
+        return new TimetrimFile(o.timetrimFile().orElseThrow(), log, Main.versionLine());
+    }
+
+    @Override
+    public OptionalInt timetrimYear(Options o, SyslogLog log) {
+        return new TimetrimFile(o.timetrimFile().orElseThrow(), log, Main.versionLine()).modificationYear();
+    }
+
+    @Override
+    public Reference reference(Options o, ReferenceConfig config, TimeSource t, SyslogLog log)
+            throws MeasurementException {
+        return o.serial() ? References.serial(o.master(), config, t, log)
+                : References.network(o.master(), config, t, log);
+    }
+
+    @Override
+    public void onSignal(String name, Runnable handler) {
+        Signals.handle(name, handler);
+    }
+
+    @Override
+    public void stdioToDevNull() {
+        Stdio.toDevNull();
+    }
+
+    @Override
+    public void raisePriority(SyslogLog log) {
+        ProcessPriority.raise(ProcessPriority.NATIVE, log);
+    }
+}

@@ -1,0 +1,107 @@
+package timeslave.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import timeslave.core.Settings;
+import timeslave.ref.ReferenceConfig;
+
+/**
+ * The validated command line of one timeslave run (options file merged in), immutable; what each
+ * field means and its range are in man/timeslave.1m OPTIONS, and {@link OptionsParser} enforces them.
+ *
+ * @param serial             true for -C (a serial receiver), false for -H (a network master)
+ * @param master             the -H host spec or the -C tty path
+ * @param clockType          -c, canonical spelling: PST_WWV, TRC_WWV or TT600
+ * @param timetrimFile       -P
+ * @param measureOnly        -m
+ * @param debugLevel         number of -d
+ * @param foreground         -B
+ * @param quiet              -q
+ * @param probeWaitNanos     -w
+ * @param dateWaitNanos      -W
+ * @param minTrials          -t, after the -t/-T interplay
+ * @param maxTrials          -T, after the -t/-T interplay
+ * @param rateNanos          -r
+ * @param timePort           -p, resolved to a number
+ * @param maxDriftNsPerSec   -D
+ * @param initDriftNsPerSec  -i
+ * @param year               -y
+ * @param yearFromTimetrim   -Y
+ * @param once               --once
+ * @param setClock           --set (only with --once)
+ * @param syslogPath         --syslog, empty for "--syslog none"
+ * @param stepThresholdNanos --step-threshold
+ * @param leapSecondsFile    --leap-seconds
+ * @param readyFile          hidden --detached: where the launcher waits for "ready" or the start-up error
+ * @param optionsFile        the options file that was read, if any
+ */
+public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
+                      boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
+                      long probeWaitNanos, long dateWaitNanos, int minTrials, int maxTrials, long rateNanos,
+                      int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
+                      boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
+                      long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
+                      Optional<Path> optionsFile) {
+
+    /** The reference's view of these options; {@code timetrimYear} is the -P file's year under -Y. */
+    public ReferenceConfig referenceConfig(OptionalInt timetrimYear) {
+        OptionalInt forced = year.isPresent() ? year : (yearFromTimetrim ? timetrimYear : OptionalInt.empty());
+        return new ReferenceConfig(minTrials, maxTrials, probeWaitNanos, dateWaitNanos, timePort, quiet, clockType,
+                forced, leapSecondsFile);
+    }
+
+    /** The core's view of these options. */
+    public Settings settings(long seed) {
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos,
+                seed);
+    }
+
+    /** The options in force, as one canonical command line (logged at start). */
+    public String describe() {
+        List<String> w = new ArrayList<>();
+        if (serial) {
+            w.add("-C " + master);
+            w.add("-c " + clockType);
+        } else {
+            w.add("-H " + master);
+            w.add("-p " + timePort);
+            w.add("-w " + seconds(probeWaitNanos));
+            w.add("-W " + seconds(dateWaitNanos));
+            w.add("-t " + minTrials);
+            w.add("-T " + maxTrials);
+        }
+        timetrimFile.ifPresent(p -> w.add("-P " + p));
+        if (measureOnly) {
+            w.add("-m");
+        }
+        if (debugLevel > 0) {
+            w.add("-" + "d".repeat(debugLevel));
+        }
+        if (foreground) {
+            w.add("-B");
+        }
+        if (quiet) {
+            w.add("-q");
+        }
+        w.add("-r " + seconds(rateNanos));
+        w.add("-D " + maxDriftNsPerSec);
+        w.add("-i " + initDriftNsPerSec);
+        year.ifPresent(y -> w.add("-y " + y));
+        if (yearFromTimetrim) {
+            w.add("-Y");
+        }
+        w.add("--step-threshold " + seconds(stepThresholdNanos));
+        w.add("--syslog " + syslogPath.map(Path::toString).orElse(OptionsParser.NO_SYSLOG));
+        w.add("--leap-seconds " + leapSecondsFile);
+        optionsFile.ifPresent(p -> w.add("--options " + p));
+        return String.join(" ", w);
+    }
+
+    /** ns as decimal seconds without trailing zeros: 210000000000 → "210", 128000000 → "0.128". */
+    static String seconds(long nanos) {
+        return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,513 @@
+package timeslave.cli;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+import timeslave.core.Settings;
+import timeslave.ref.ReferenceConfig;
+
+/**
+ * Turns the command line (and the options file) into an {@link Invocation}, or a {@link UsageException}
+ * naming the option and its accepted range. Numbers are decimal only: integers for counts, ns/s, ports
+ * and years; integers or decimal fractions for seconds; anything else in the value is an error.
+ */
+public final class OptionsParser {
+    /** Read when --options is not given; a missing default file is not an error. */
+    public static final Path DEFAULT_OPTIONS_FILE = Path.of("/etc/config/timeslave.options");
+    /** Where syslog(3) sends its datagrams. */
+    public static final Path DEFAULT_SYSLOG = Path.of("/dev/log");
+    /** --syslog none: send nothing to syslog (a supervisor collects stderr instead). */
+    public static final String NO_SYSLOG = "none";
+    /** The RFC 868 service name looked up for the default -p, as IRIX did. */
+    public static final String TIME_SERVICE = "time";
+
+    /** -t/-T: IRIX's upper limit on ICMP probes per measurement. */
+    public static final int MAX_TRIALS = 200;
+    /** -t/-T without the other: max = 4·min, min = max/4 (manual). */
+    static final int TRIALS_RATIO = 4;
+    /** -w: from 1 ms (a loopback round trip is 0.3 ms) to IRIX's 40 s. */
+    static final BigDecimal MIN_PROBE_WAIT_S = new BigDecimal("0.001");
+    static final BigDecimal MAX_PROBE_WAIT_S = new BigDecimal("40");
+    /** -W: from 1 ms to 5 min; a time service slower than that is not answering. */
+    static final BigDecimal MIN_DATE_WAIT_S = new BigDecimal("0.001");
+    static final BigDecimal MAX_DATE_WAIT_S = new BigDecimal("300");
+    /** -r: at least 5 s (manual: shorter periods leave no time to correct), at most one day. */
+    static final BigDecimal MIN_RATE_S = new BigDecimal("5");
+    static final BigDecimal MAX_RATE_S = new BigDecimal("86400");
+    /** -D: up to 10 %, the most a Linux clock can be corrected by (tick ±10 %). */
+    public static final long MAX_MAX_DRIFT_NS_PER_SEC = 100_000_000L;
+    /** -i: the timetrim range (IRIX's kernel limit, ±3000 ppm), which Linux reaches with freq plus tick. */
+    public static final long MAX_INIT_DRIFT_NS_PER_SEC = 3_000_000L;
+    /** -y: four-digit years; 1970 is the POSIX epoch, 2199 far beyond any receiver's calendar. */
+    static final int MIN_YEAR = 1970;
+    static final int MAX_YEAR = 2199;
+    /** --step-threshold: 1 ms to one day. */
+    static final BigDecimal MIN_STEP_S = new BigDecimal("0.001");
+    static final BigDecimal MAX_STEP_S = new BigDecimal("86400");
+    static final int MAX_PORT = 65535;
+
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}");
+    private static final Pattern YEAR = Pattern.compile("[0-9]{4}");
+    private static final Pattern CLOCK_TYPE_PST = Pattern.compile("PST_WWV", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CLOCK_TYPE_TRC = Pattern.compile("TRC_WWV|Traconix_WWV", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CLOCK_TYPE_TT600 = Pattern.compile("TT600", Pattern.CASE_INSENSITIVE);
+
+    /** Options that make sense only on the command line, never in the options file. */
+    private static final Set<String> COMMAND_LINE_ONLY = Set.of("help", "version", "once", "set", "options",
+            "detached", "simulate");
+    /** Options without a value; every other option may be given once per source. */
+    private static final Set<String> FLAGS = Set.of("m", "d", "B", "q", "Q", "Y", "help", "version", "once", "set",
+            "simulate");
+
+    private final Path defaultOptionsFile;
+    private final Function<String, OptionalInt> udpServices;
+    private final Path baseDir;
+
+    /** The production parser: /etc/config/timeslave.options, /etc/services, the current directory. */
+    public OptionsParser() {
+        this(DEFAULT_OPTIONS_FILE, name -> EtcServices.udpPort(EtcServices.DEFAULT, name), Path.of(""));
+    }
+
+    /**
+     * @param defaultOptionsFile read when --options is absent (missing is fine)
+     * @param udpServices        service name → udp port, as /etc/services says
+     * @param baseDir            relative paths (-P, -C, --options, --syslog, --leap-seconds) resolve from here
+     */
+    public OptionsParser(Path defaultOptionsFile, Function<String, OptionalInt> udpServices, Path baseDir) {
+        this.defaultOptionsFile = defaultOptionsFile;
+        this.udpServices = udpServices;
+        this.baseDir = baseDir.toAbsolutePath();
+    }
+
+    /** The Commons CLI description of every option, in the order --help lists them. */
+    static org.apache.commons.cli.Options definitions() {
+        org.apache.commons.cli.Options o = new org.apache.commons.cli.Options();
+        o.addOption(arg("H", "netmaster", "the master to follow: host (RFC 868 + ICMP), sntp:host[:port] or tai:host[:port]"));
+        o.addOption(arg("C", "tty", "the serial port of a WWV or GPS receiver (exactly one of -H and -C)"));
+        o.addOption(arg("c", "clock-type", "receiver on -C: PST_WWV, TRC_WWV (Traconix_WWV) or TT600 [PST_WWV]"));
+        o.addOption(arg("P", "param-file", "timetrim file, read at start and rewritten as the trim improves [none]"));
+        o.addOption(flag("m", "measure and log only; never adjust the clock"));
+        o.addOption(flag("d", "more debugging messages; repeat for more (-ddd) [0]"));
+        o.addOption(flag("B", "stay in the foreground and log to standard error as well"));
+        o.addOption(flag("q", "hide errors from a master that is intermittently unreachable"));
+        o.addOption(flag("Q", "the same as -q (the IRIX synopsis spelling)"));
+        o.addOption(arg("w", "icmp-wait", "seconds to wait for one probe's reply, 0.001-40 [1]"));
+        o.addOption(arg("W", "time-wait", "seconds to wait for the time service, 0.001-300 [4]"));
+        o.addOption(arg("t", "min-trials", "replies needed per measurement, 1-200 [4, or max-trials/4]"));
+        o.addOption(arg("T", "max-trials", "probes sent at most per measurement, 1-200 [16, or min-trials*4]"));
+        o.addOption(arg("r", "rate", "seconds between measurements, 5-86400 [210]"));
+        o.addOption(arg("p", "port", "RFC 868 port number or udp service name [\"time\" in /etc/services, else 37]"));
+        o.addOption(arg("D", "max-drift", "ns/s of drift beyond which a measurement is discarded, 1-100000000 [10000000]"));
+        o.addOption(arg("i", "init-drift", "initial drift of the local clock, ns/s, +-3000000 [0]"));
+        o.addOption(arg("y", "year", "the year, overriding the reference's, 1970-2199 [none]"));
+        o.addOption(flag("Y", "take the year from the modification date of the -P file"));
+        o.addOption(longFlag("once", "measure once, print one line and exit"));
+        o.addOption(longFlag("set", "with --once: step the clock by the measured offset"));
+        o.addOption(longFlag("simulate", "run the simulator with the words that follow (must come first)"));
+        o.addOption(longArg("options", "FILE", "options file; the command line wins [" + DEFAULT_OPTIONS_FILE + "]"));
+        o.addOption(longArg("syslog", "PATH", "syslog socket, or none [" + DEFAULT_SYSLOG + "]"));
+        o.addOption(longArg("step-threshold", "SECONDS", "offsets beyond this are stepped, not slewed, 0.001-86400 ["
+                + Options.seconds(Settings.DEFAULT_STEP_THRESHOLD_NANOS) + "]"));
+        o.addOption(longArg("leap-seconds", "FILE", "leap-seconds.list for TAI references ["
+                + ReferenceConfig.defaults().leapSecondsFile() + "]"));
+        o.addOption(longFlag("help", "print this list and exit"));
+        o.addOption(longFlag("version", "print the version and exit"));
+        o.addOption(longArg("detached", "FILE", null));
+        return o;
+    }
+
+    private static Option arg(String name, String argName, String desc) {
+        return Option.builder(name).hasArg().argName(argName).desc(desc).get();
+    }
+
+    private static Option flag(String name, String desc) {
+        return Option.builder(name).desc(desc).get();
+    }
+
+    private static Option longArg(String name, String argName, String desc) {
+        return Option.builder().longOpt(name).hasArg().argName(argName).desc(desc).get();
+    }
+
+    private static Option longFlag(String name, String desc) {
+        return Option.builder().longOpt(name).desc(desc).get();
+    }
+
+    /** Parses the words after the program name. */
+    public Invocation parse(List<String> args) throws UsageException {
+        if (!args.isEmpty() && args.get(0).equals("--simulate")) {
+            return new Invocation.Simulate(List.copyOf(args.subList(1, args.size())));
+        }
+        Source cmd = read(args, "");
+        if (cmd.has("simulate")) {
+            throw new UsageException("--simulate must be the first argument");
+        }
+        if (cmd.has("help")) {
+            return new Invocation.Help();
+        }
+        if (cmd.has("version")) {
+            return new Invocation.Version();
+        }
+        Optional<Path> optionsFile;
+        Source file;
+        if (cmd.has("options")) {
+            Path p = path(cmd.value("options"));
+            file = readFile(p, true);
+            optionsFile = Optional.of(p);
+        } else {
+            file = readFile(defaultOptionsFile, false);
+            optionsFile = file == null ? Optional.empty() : Optional.of(defaultOptionsFile);
+        }
+        return new Invocation.Run(build(cmd, file == null ? new Source(Map.of(), "") : file, optionsFile));
+    }
+
+    /** The options file: whitespace-separated words as on a command line, '#' starts a comment. */
+    private Source readFile(Path p, boolean explicit) throws UsageException {
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            if (!explicit) {
+                return null;
+            }
+            throw new UsageException("--options " + p + ": no such file");
+        } catch (IOException e) {
+            throw new UsageException("--options " + p + ": cannot read: " + e.getMessage());
+        }
+        List<String> words = new ArrayList<>();
+        for (String line : text.split("\n", -1)) {
+            for (String w : line.trim().split("\\s+")) {
+                if (w.startsWith("#")) {
+                    break;
+                }
+                if (!w.isEmpty()) {
+                    words.add(w);
+                }
+            }
+        }
+        String origin = p + ": ";
+        Source s = read(words, origin);
+        for (String k : s.values.keySet()) {
+            if (COMMAND_LINE_ONLY.contains(k)) {
+                throw new UsageException(origin + "--" + k + " is not allowed in an options file");
+            }
+        }
+        return s;
+    }
+
+    /** One source of options (the command line, or the file) after Commons CLI has split it. */
+    private static final class Source {
+        final Map<String, List<String>> values;
+        final String origin;
+
+        Source(Map<String, List<String>> values, String origin) {
+            this.values = values;
+            this.origin = origin;
+        }
+
+        boolean has(String k) {
+            return values.containsKey(k);
+        }
+
+        String value(String k) {
+            List<String> v = values.get(k);
+            return v == null ? null : v.get(0);
+        }
+
+        int count(String k) {
+            List<String> v = values.get(k);
+            return v == null ? 0 : v.size();
+        }
+    }
+
+    private static Source read(List<String> words, String origin) throws UsageException {
+        CommandLine cl;
+        try {
+            cl = DefaultParser.builder().setAllowPartialMatching(false).get()
+                    .parse(definitions(), words.toArray(new String[0]), false);
+        } catch (MissingArgumentException e) {
+            Option o = e.getOption();
+            throw new UsageException(origin + name(o) + " needs a value (" + o.getArgName() + ")");
+        } catch (UnrecognizedOptionException e) {
+            throw new UsageException(origin + "unknown option " + e.getOption());
+        } catch (ParseException e) {
+            throw new UsageException(origin + e.getMessage());
+        }
+        if (!cl.getArgList().isEmpty()) {
+            throw new UsageException(origin + "unexpected argument " + cl.getArgList().get(0));
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (Option o : cl.getOptions()) {
+            String k = o.getOpt() != null ? o.getOpt() : o.getLongOpt();
+            List<String> list = values.computeIfAbsent(k, x -> new ArrayList<>());
+            if (!list.isEmpty() && !FLAGS.contains(k)) {
+                throw new UsageException(origin + name(o) + " given more than once");
+            }
+            list.add(o.hasArg() ? o.getValue() : "");
+        }
+        return new Source(values, origin);
+    }
+
+    private static String name(Option o) {
+        return o.getOpt() != null ? "-" + o.getOpt() : "--" + o.getLongOpt();
+    }
+
+    /** A value and the source it came from, for error messages. */
+    private record Val(String key, String value, String origin) {
+        String label() {
+            return origin + (key.length() == 1 ? "-" : "--") + key + " " + value;
+        }
+    }
+
+    /** Picks each option group from the command line if it names any of the group, else from the file. */
+    private static final class Merged {
+        final Source cmd;
+        final Source file;
+
+        Merged(Source cmd, Source file) {
+            this.cmd = cmd;
+            this.file = file;
+        }
+
+        Source sourceFor(String... group) {
+            for (String k : group) {
+                if (cmd.has(k)) {
+                    return cmd;
+                }
+            }
+            return file;
+        }
+
+        Val get(String key, String... group) {
+            Source s = sourceFor(group.length == 0 ? new String[] {key} : group);
+            return s.has(key) ? new Val(key, s.value(key), s.origin) : null;
+        }
+
+        boolean flag(String key) {
+            return cmd.has(key) || file.has(key);
+        }
+    }
+
+    private Options build(Source cmd, Source file, Optional<Path> optionsFile) throws UsageException {
+        Merged m = new Merged(cmd, file);
+        ReferenceConfig d = ReferenceConfig.defaults();
+
+        Val h = m.get("H", "H", "C");
+        Val c = m.get("C", "H", "C");
+        if (h != null && c != null) {
+            throw new UsageException(h.origin + "-H and -C cannot be used together");
+        }
+        if (h == null && c == null) {
+            throw new UsageException("one of -H netmaster and -C tty is required");
+        }
+        Val type = cmd.has("c") ? m.get("c") : (cmd.has("H") || cmd.has("C") ? null : m.get("c"));
+        String clockType = d.clockType();
+        if (type != null) {
+            if (h != null) {
+                throw new UsageException(type.origin + "-c applies only to a serial receiver (-C)");
+            }
+            clockType = clockType(type);
+        }
+        String master;
+        if (h != null) {
+            if (h.value.isBlank()) {
+                throw new UsageException(h.origin + "-H: netmaster must not be empty");
+            }
+            master = h.value;
+        } else {
+            if (c.value.isBlank()) {
+                throw new UsageException(c.origin + "-C: tty must not be empty");
+            }
+            master = path(c.value).toString();
+        }
+
+        Val t = m.get("t", "t", "T");
+        Val tt = m.get("T", "t", "T");
+        int minTrials = d.minTrials();
+        int maxTrials = d.maxTrials();
+        if (t != null) {
+            minTrials = (int) integer(t, 1, MAX_TRIALS, "min-trials must be a whole number from 1 to " + MAX_TRIALS);
+        }
+        if (tt != null) {
+            maxTrials = (int) integer(tt, 1, MAX_TRIALS, "max-trials must be a whole number from 1 to " + MAX_TRIALS);
+        }
+        if (t != null && tt == null) {
+            maxTrials = Math.min(MAX_TRIALS, minTrials * TRIALS_RATIO);
+        } else if (t == null && tt != null) {
+            minTrials = Math.max(1, maxTrials / TRIALS_RATIO);
+        } else if (t != null && minTrials > maxTrials) {
+            throw new UsageException(t.origin + "-t " + t.value + " -T " + tt.value
+                    + ": min-trials must not exceed max-trials");
+        }
+
+        long probeWait = opt(m.get("w"), d.probeWaitNanos(),
+                v -> seconds(v, MIN_PROBE_WAIT_S, MAX_PROBE_WAIT_S, "icmp-wait"));
+        long dateWait = opt(m.get("W"), d.dateWaitNanos(),
+                v -> seconds(v, MIN_DATE_WAIT_S, MAX_DATE_WAIT_S, "time-wait"));
+        long rate = opt(m.get("r"), Settings.DEFAULT_RATE_NANOS, v -> seconds(v, MIN_RATE_S, MAX_RATE_S, "rate"));
+        long step = opt(m.get("step-threshold"), Settings.DEFAULT_STEP_THRESHOLD_NANOS,
+                v -> seconds(v, MIN_STEP_S, MAX_STEP_S, "step threshold"));
+        long maxDrift = opt(m.get("D"), Settings.DEFAULT_MAX_DRIFT_NS_PER_SEC, v -> integer(v, 1,
+                MAX_MAX_DRIFT_NS_PER_SEC, "max-drift must be a whole number of ns/s from 1 to "
+                        + MAX_MAX_DRIFT_NS_PER_SEC));
+        long initDrift = opt(m.get("i"), 0, v -> integer(v, -MAX_INIT_DRIFT_NS_PER_SEC, MAX_INIT_DRIFT_NS_PER_SEC,
+                "init-drift must be a whole number of ns/s from -" + MAX_INIT_DRIFT_NS_PER_SEC + " to "
+                        + MAX_INIT_DRIFT_NS_PER_SEC));
+        int port = port(m.get("p"), d.timePort());
+
+        Val y = m.get("y", "y", "Y");
+        boolean bigY = m.sourceFor("y", "Y").has("Y");
+        Val p = m.get("P");
+        Optional<Path> timetrim = p == null ? Optional.empty() : Optional.of(path(p.value));
+        if (y != null && bigY) {
+            throw new UsageException(y.origin + "-y and -Y cannot be used together");
+        }
+        if (bigY && timetrim.isEmpty()) {
+            throw new UsageException(m.sourceFor("y", "Y").origin + "-Y requires -P");
+        }
+        OptionalInt year = OptionalInt.empty();
+        if (y != null) {
+            if (!YEAR.matcher(y.value).matches()) {
+                throw yearError(y);
+            }
+            int yy = Integer.parseInt(y.value);
+            if (yy < MIN_YEAR || yy > MAX_YEAR) {
+                throw yearError(y);
+            }
+            year = OptionalInt.of(yy);
+        }
+
+        boolean measureOnly = m.flag("m");
+        boolean once = cmd.has("once");
+        boolean set = cmd.has("set");
+        if (set && !once) {
+            throw new UsageException("--set requires --once");
+        }
+        if (set && measureOnly) {
+            throw new UsageException("--set cannot be used with -m");
+        }
+        int debug = cmd.has("d") ? cmd.count("d") : file.count("d");
+        Val syslog = m.get("syslog");
+        Val leap = m.get("leap-seconds");
+        Val ready = m.get("detached");
+        return new Options(c != null, master, clockType, timetrim, measureOnly, debug, m.flag("B"),
+                m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, port, maxDrift, initDrift,
+                year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
+                        : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
+                leap == null ? d.leapSecondsFile() : path(leap.value),
+                ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile);
+    }
+
+    private interface Conv {
+        long apply(Val v) throws UsageException;
+    }
+
+    private static long opt(Val v, long dflt, Conv conv) throws UsageException {
+        return v == null ? dflt : conv.apply(v);
+    }
+
+    private static UsageException yearError(Val y) {
+        return new UsageException(y.label() + ": year must be a four-digit year from " + MIN_YEAR + " to " + MAX_YEAR);
+    }
+
+    private static String clockType(Val v) throws UsageException {
+        if (CLOCK_TYPE_PST.matcher(v.value).matches()) {
+            return "PST_WWV";
+        }
+        if (CLOCK_TYPE_TRC.matcher(v.value).matches()) {
+            return "TRC_WWV";
+        }
+        if (CLOCK_TYPE_TT600.matcher(v.value).matches()) {
+            return "TT600";
+        }
+        throw new UsageException(v.label() + ": clock-type must be PST_WWV, TRC_WWV (or Traconix_WWV) or TT600");
+    }
+
+    private static long integer(Val v, long min, long max, String rule) throws UsageException {
+        if (!INTEGER.matcher(v.value).matches()) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        long n = Long.parseLong(v.value);
+        if (n < min || n > max) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        return n;
+    }
+
+    /** Decimal seconds (at most 9 decimals) to ns, within [min, max] seconds. */
+    private static long seconds(Val v, BigDecimal min, BigDecimal max, String what) throws UsageException {
+        String rule = what + " must be from " + min.toPlainString() + " to " + max.toPlainString() + " seconds";
+        if (!DECIMAL.matcher(v.value).matches()) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        BigDecimal s = new BigDecimal(v.value);
+        if (s.compareTo(min) < 0 || s.compareTo(max) > 0) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        return s.movePointRight(9).longValueExact();
+    }
+
+    private int port(Val v, int fallback) throws UsageException {
+        if (v == null) {
+            return udpServices.apply(TIME_SERVICE).orElse(fallback);
+        }
+        String rule = "port must be a number from 1 to " + MAX_PORT + " or a udp service name in /etc/services";
+        if (v.value.matches("[0-9]+")) {
+            return (int) integer(v, 1, MAX_PORT, rule);
+        }
+        if (v.value.isEmpty() || v.value.startsWith("-") || v.value.startsWith("+")) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        OptionalInt n = udpServices.apply(v.value);
+        if (n.isEmpty()) {
+            throw new UsageException(v.label() + ": unknown udp service; " + rule);
+        }
+        return n.getAsInt();
+    }
+
+    private Path path(String s) {
+        return baseDir.resolve(s).normalize();
+    }
+
+    /** The short usage printed after every command-line error. */
+    public static String usage() {
+        return String.join("\n",
+                "usage: timeslave [-mdBqY] [-w icmp-wait] [-W time-wait] [-t min-trials] [-T max-trials] [-r rate]",
+                "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
+                "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
+                "                 [--once [--set]] -H netmaster|-C tty",
+                "       timeslave --simulate [scenario] | --help | --version");
+    }
+
+    /** --help: the usage, then every option with its range and [default]. */
+    public static String help() {
+        StringBuilder b = new StringBuilder(usage()).append("\n\noptions ([default]):\n");
+        for (Option o : definitions().getOptions()) {
+            if (o.getDescription() == null) {
+                continue;
+            }
+            String left = name(o) + (o.hasArg() ? " " + o.getArgName() : "");
+            b.append(String.format(Locale.ROOT, "  %-26s %s%n", left, o.getDescription()));
+        }
+        return b.toString();
+    }
+}

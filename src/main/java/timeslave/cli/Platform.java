@@ -1,0 +1,50 @@
+package timeslave.cli;
+
+import java.io.PrintStream;
+import java.util.OptionalInt;
+import timeslave.core.TimetrimStore;
+import timeslave.os.SyslogLog;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.Reference;
+import timeslave.ref.ReferenceConfig;
+import timeslave.time.Scheduler;
+import timeslave.time.SystemClock;
+import timeslave.time.TimeSource;
+
+/**
+ * Everything {@link Main} takes from the machine, so the wiring can be tested with fakes
+ * ({@link LinuxPlatform} in production).
+ */
+interface Platform {
+
+    OptionsParser parser();
+
+    TimeSource time();
+
+    Scheduler scheduler(TimeSource time);
+
+    /** The daemon's log: syslog at --syslog, plus {@code stderr} with -B. */
+    SyslogLog log(Options options, PrintStream stderr);
+
+    /** The clock to discipline: the kernel's, or a no-op one under -m. */
+    SystemClock clock(Options options, SyslogLog log);
+
+    /** The -P store (only called with -P and without -m). */
+    TimetrimStore timetrim(Options options, SyslogLog log);
+
+    /** -Y: the year of the -P file's modification date. */
+    OptionalInt timetrimYear(Options options, SyslogLog log);
+
+    /** Opens -H or -C. */
+    Reference reference(Options options, ReferenceConfig config, TimeSource time, SyslogLog log)
+            throws MeasurementException;
+
+    /** Runs {@code handler} whenever signal {@code name} ("TERM", "USR1") arrives. */
+    void onSignal(String name, Runnable handler);
+
+    /** Detached: standard output and error go to /dev/null once start-up has been reported. */
+    void stdioToDevNull();
+
+    /** Raises this thread's scheduling priority where allowed. */
+    void raisePriority(SyslogLog log);
+}

@@ -1,0 +1,372 @@
+package timeslave.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import timeslave.core.Sample;
+import timeslave.core.TimetrimStore;
+import timeslave.os.SyslogLog;
+import timeslave.os.SystemTime;
+import timeslave.os.ThreadScheduler;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.Reference;
+import timeslave.ref.ReferenceConfig;
+import timeslave.time.ClockException;
+import timeslave.time.Scheduler;
+import timeslave.time.SystemClock;
+import timeslave.time.TimeSource;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    /** Hand-written stand-in for the machine: records what the daemon asked for. */
+    final class FakePlatform implements Platform {
+        final SystemTime time = new SystemTime();
+        final List<String> syslog = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, Runnable> signals = new ConcurrentHashMap<>();
+        final FakeClock clock = new FakeClock();
+        final CountDownLatch measured = new CountDownLatch(1);
+        ReferenceConfig config;
+        MeasurementException openFailure;
+        MeasurementException measureFailure;
+        boolean priorityRaised;
+        volatile boolean stdioClosed;
+        boolean closed;
+        TimetrimStore timetrim;
+
+        @Override
+        public OptionsParser parser() {
+            return new OptionsParser(dir.resolve("none.options"), n -> OptionalInt.of(37), dir);
+        }
+
+        @Override
+        public TimeSource time() {
+            return time;
+        }
+
+        @Override
+        public Scheduler scheduler(TimeSource t) {
+            return new ThreadScheduler(t);
+        }
+
+        @Override
+        public SyslogLog log(Options o, PrintStream stderr) {
+            return new SyslogLog((p, m) -> syslog.add(p + " " + m), o.foreground() ? stderr : null, o.debugLevel());
+        }
+
+        @Override
+        public SystemClock clock(Options o, SyslogLog log) {
+            return clock;
+        }
+
+        @Override
+        public TimetrimStore timetrim(Options o, SyslogLog log) {
+            timetrim = new TimetrimStore() {
+                @Override
+                public OptionalLong load() {
+                    return OptionalLong.empty();
+                }
+
+                @Override
+                public boolean save(long t) {
+                    return true;
+                }
+            };
+            return timetrim;
+        }
+
+        @Override
+        public OptionalInt timetrimYear(Options o, SyslogLog log) {
+            return OptionalInt.of(2024);
+        }
+
+        @Override
+        public Reference reference(Options o, ReferenceConfig c, TimeSource t, SyslogLog log)
+                throws MeasurementException {
+            config = c;
+            if (openFailure != null) {
+                throw openFailure;
+            }
+            return new Reference() {
+                @Override
+                public String name() {
+                    return "fake:" + o.master();
+                }
+
+                @Override
+                public Sample measure() throws MeasurementException {
+                    measured.countDown();
+                    if (measureFailure != null) {
+                        throw measureFailure;
+                    }
+                    return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), 2_500_123, 312_000, 160_000);
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                }
+            };
+        }
+
+        @Override
+        public void onSignal(String name, Runnable handler) {
+            signals.put(name, handler);
+        }
+
+        @Override
+        public void stdioToDevNull() {
+            stdioClosed = true;
+        }
+
+        @Override
+        public void raisePriority(SyslogLog log) {
+            priorityRaised = true;
+        }
+    }
+
+    /** A clock that records writes and never touches the machine. */
+    static final class FakeClock implements SystemClock {
+        final List<Long> steps = Collections.synchronizedList(new ArrayList<>());
+        ClockException refuse;
+
+        @Override
+        public long realtimeNanos() {
+            return 1_700_000_000_000_000_000L;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void step(long offsetNanos) throws ClockException {
+            if (refuse != null) {
+                throw refuse;
+            }
+            steps.add(offsetNanos);
+        }
+
+        @Override
+        public void slew(long offsetNanos) {
+        }
+
+        @Override
+        public void setFrequency(double nsPerSec) {
+        }
+
+        @Override
+        public double frequency() {
+            return 0;
+        }
+
+        @Override
+        public void setErrorEstimates(long maxErrorNanos, long estErrorNanos, boolean synchronised) {
+        }
+
+        @Override
+        public void setLeap(Leap leap) {
+        }
+    }
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    private int run(FakePlatform p, String... args) {
+        return Main.run(Arrays.asList(args), out, err, p);
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEveryOptionOfTheManualWithItsDefault() {
+        assertEquals(0, run(new FakePlatform(), "--help"));
+        String help = out();
+        for (String opt : List.of("-H netmaster", "-C tty", "-c clock-type", "-P param-file", "-m ", "-d ", "-B ",
+                "-q ", "-w icmp-wait", "-W time-wait", "-t min-trials", "-T max-trials", "-r rate", "-p port",
+                "-D max-drift", "-i init-drift", "-y year", "-Y ", "--once", "--set", "--simulate", "--options FILE",
+                "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--help", "--version")) {
+            assertTrue(help.contains("  " + opt), "--help lacks " + opt + ":\n" + help);
+        }
+        for (String dflt : List.of("[PST_WWV]", "[1]", "[4]", "[210]", "[10000000]", "[0]", "[0.128]",
+                "[/dev/log]", "[/etc/config/timeslave.options]", "[4, or max-trials/4]", "[16, or min-trials*4]",
+                "[\"time\" in /etc/services, else 37]")) {
+            assertTrue(help.contains(dflt), "--help lacks the default " + dflt);
+        }
+        assertFalse(help.contains("--detached"), "the launcher's hidden option is not listed");
+        assertEquals("", err());
+    }
+
+    @Test
+    void versionPrintsOneLine() {
+        assertEquals(0, run(new FakePlatform(), "--version"));
+        assertTrue(out().matches("timeslave \\S.*\n"), out());
+    }
+
+    @Test
+    void badOptionGivesOneErrorThenUsageAndStatus2() {
+        assertEquals(2, run(new FakePlatform(), "-H", "m", "-r", "3"));
+        String[] lines = err().split("\n");
+        assertEquals("timeslave: -r 3: rate must be from 5 to 86400 seconds", lines[0]);
+        assertTrue(lines[1].startsWith("usage: timeslave "), lines[1]);
+        assertEquals("", out());
+    }
+
+    @Test
+    void noModeIsAUsageError() {
+        assertEquals(2, run(new FakePlatform()));
+        assertTrue(err().startsWith("timeslave: one of -H netmaster and -C tty is required\nusage:"), err());
+    }
+
+    @Test
+    void simulateGetsTheRestOfTheWords() {
+        int status = run(new FakePlatform(), "--simulate", "-r", "3");
+        assertTrue(status != 2 && !err().contains("usage:"), "the words after --simulate are not ours to parse: "
+                + err());
+    }
+
+    @Test
+    void oncePrintsOneLine() {
+        FakePlatform p = new FakePlatform();
+        assertEquals(0, run(p, "--once", "-H", "m"));
+        assertEquals("offset=+0.002500123 delay=0.000312000 bound=0.000160000 ref=fake:m\n", out());
+        assertTrue(p.clock.steps.isEmpty());
+        assertTrue(p.closed, "the reference is closed");
+    }
+
+    @Test
+    void onceUnreachableIsOneLineAndStatus1() {
+        FakePlatform p = new FakePlatform();
+        p.measureFailure = new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply in 4 s");
+        assertEquals(1, run(p, "--once", "-H", "m"));
+        assertEquals("", out());
+        assertEquals("timeslave: m: no reply in 4 s\n", err());
+    }
+
+    @Test
+    void onceSetStepsByTheMeasuredOffset() {
+        FakePlatform p = new FakePlatform();
+        assertEquals(0, run(p, "--once", "--set", "-H", "m"));
+        assertEquals(List.of(2_500_123L), p.clock.steps);
+        assertEquals("timeslave: stepped the clock by 0.002500123 s\n", err());
+    }
+
+    @Test
+    void onceSetWithoutPrivilegeRefusesClearly() {
+        FakePlatform p = new FakePlatform();
+        p.clock.refuse = new ClockException("clock_adjtime(ADJ_SETOFFSET|ADJ_NANO): EPERM (Operation not permitted)"
+                + ": changing the clock needs root or CAP_SYS_TIME");
+        assertEquals(1, run(p, "--once", "--set", "-H", "m"));
+        assertTrue(out().startsWith("offset=+0.002500123"), "the measurement is still printed");
+        assertEquals("timeslave: --set: clock_adjtime(ADJ_SETOFFSET|ADJ_NANO): EPERM (Operation not permitted)"
+                + ": changing the clock needs root or CAP_SYS_TIME\n", err());
+    }
+
+    @Test
+    void onceUsesTheTimetrimYearUnderBigY() {
+        FakePlatform p = new FakePlatform();
+        assertEquals(0, run(p, "--once", "-H", "m", "-P", "/t", "-Y"));
+        assertEquals(OptionalInt.of(2024), p.config.forcedYear());
+    }
+
+    @Test
+    void daemonStartFailureIsOneLineAndStatus1() throws IOException {
+        FakePlatform p = new FakePlatform();
+        p.openFailure = new MeasurementException(MeasurementException.Kind.LOCAL, "open(/dev/ttyd9): no such file");
+        Path ready = dir.resolve("ready");
+        assertEquals(1, run(p, "-B", "-C", "/dev/ttyd9", "--detached", ready.toString()));
+        assertEquals("timeslave: cannot open /dev/ttyd9: open(/dev/ttyd9): no such file\n", err());
+        assertEquals(List.of("ERR cannot open /dev/ttyd9: open(/dev/ttyd9): no such file"), p.syslog);
+        assertEquals("error: cannot open /dev/ttyd9: open(/dev/ttyd9): no such file\n", Files.readString(ready));
+    }
+
+    @Test
+    void daemonStartFailureWithoutBStillReachesStderrOnce() {
+        FakePlatform p = new FakePlatform();
+        p.openFailure = new MeasurementException(MeasurementException.Kind.LOCAL, "unknown host nowhere");
+        assertEquals(1, run(p, "-H", "nowhere"));
+        assertEquals("timeslave: cannot open nowhere: unknown host nowhere\n", err());
+    }
+
+    @Test
+    void daemonRunsLogsSignalsAndStopsCleanlyOnSigterm() throws Exception {
+        FakePlatform p = new FakePlatform();
+        Path ready = dir.resolve("ready");
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-B", "-m", "-H", "127.0.0.1", "-r", "5", "-P",
+                    dir.resolve("trim").toString(), "--detached", ready.toString()));
+            assertTrue(p.measured.await(10, TimeUnit.SECONDS), "the daemon measured");
+            assertEquals("ready\n", Files.readString(ready));
+            assertTrue(p.priorityRaised);
+            assertTrue(p.stdioClosed, "detached: stdio goes to /dev/null after ready");
+            assertEquals(null, p.timetrim, "-m never touches the -P file");
+            p.signals.get("USR1").run();
+            p.signals.get("USR1").run();
+            p.signals.get("USR2").run();
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        String start = p.syslog.get(0);
+        assertTrue(start.startsWith("NOTICE timeslave ") && start.contains(" started: -H 127.0.0.1 -p 37 ")
+                && start.contains(" -m ") && start.contains(" -r 5 "), start);
+        assertTrue(p.syslog.contains("DEBUG debugging increased to 1"), p.syslog.toString());
+        assertTrue(p.syslog.contains("DEBUG debugging increased to 2"), p.syslog.toString());
+        assertTrue(p.syslog.contains("DEBUG debugging decreased to 1"), p.syslog.toString());
+        assertEquals("NOTICE stopped by SIGTERM", p.syslog.get(p.syslog.size() - 1));
+        assertTrue(err().contains("timeslave: debugging increased to 2\n"), "-B copies to stderr: " + err());
+        assertTrue(err().endsWith("timeslave: stopped by SIGTERM\n"), err());
+        assertTrue(p.closed);
+    }
+
+    @Test
+    void daemonOpensTheTimetrimFileWithoutM() throws Exception {
+        FakePlatform p = new FakePlatform();
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-H", "m", "-P", "/var/adm/timetrim"));
+            assertTrue(p.measured.await(10, TimeUnit.SECONDS));
+            p.signals.get("INT").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(p.timetrim != null);
+        assertEquals("NOTICE stopped by SIGINT", p.syslog.get(p.syslog.size() - 1));
+        assertEquals("", err(), "without -B nothing goes to stderr");
+    }
+}

@@ -1,0 +1,387 @@
+package timeslave.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OptionsParserTest {
+    /** A services(5) stand-in: "time" is 37, "timeslave-test" is 4037, nothing else exists. */
+    private static final Map<String, Integer> SERVICES = Map.of("time", 37, "timeslave-test", 4037);
+
+    @TempDir
+    Path dir;
+
+    private OptionsParser parser() {
+        return parser(dir.resolve("no-such-default.options"));
+    }
+
+    private OptionsParser parser(Path defaultOptions) {
+        return new OptionsParser(defaultOptions, n -> SERVICES.containsKey(n) ? OptionalInt.of(SERVICES.get(n))
+                : OptionalInt.empty(), dir);
+    }
+
+    private Options run(String... args) throws UsageException {
+        return ((Invocation.Run) parser().parse(Arrays.asList(args))).options();
+    }
+
+    private String error(String... args) {
+        return assertThrows(UsageException.class, () -> parser().parse(Arrays.asList(args))).getMessage();
+    }
+
+    @Test
+    void defaultsFollowTheManual() throws UsageException {
+        Options o = run("-H", "netmaster");
+        assertFalse(o.serial());
+        assertEquals("netmaster", o.master());
+        assertEquals("PST_WWV", o.clockType());
+        assertEquals(Optional.empty(), o.timetrimFile());
+        assertFalse(o.measureOnly());
+        assertEquals(0, o.debugLevel());
+        assertFalse(o.foreground());
+        assertFalse(o.quiet());
+        assertEquals(1_000_000_000L, o.probeWaitNanos());
+        assertEquals(4_000_000_000L, o.dateWaitNanos());
+        assertEquals(4, o.minTrials());
+        assertEquals(16, o.maxTrials());
+        assertEquals(210_000_000_000L, o.rateNanos());
+        assertEquals(37, o.timePort());
+        assertEquals(10_000_000L, o.maxDriftNsPerSec());
+        assertEquals(0, o.initDriftNsPerSec());
+        assertEquals(OptionalInt.empty(), o.year());
+        assertFalse(o.yearFromTimetrim());
+        assertFalse(o.once());
+        assertFalse(o.setClock());
+        assertEquals(Optional.of(Path.of("/dev/log")), o.syslogPath());
+        assertEquals(128_000_000L, o.stepThresholdNanos());
+        assertEquals(Optional.empty(), o.readyFile());
+        assertEquals(Optional.empty(), o.optionsFile());
+    }
+
+    @Test
+    void everyOptionIsRead() throws UsageException {
+        Options o = run("-C", "/dev/ttyd2", "-c", "tt600", "-P", "/var/adm/timetrim", "-m", "-d", "-B", "-q",
+                "-w", "0.5", "-W", "2.25", "-t", "3", "-T", "9", "-r", "5", "-p", "4037", "-D", "3000000",
+                "-i", "-1234", "-Y", "--syslog", "/run/log", "--step-threshold", "20", "--leap-seconds", "/x/leap",
+                "--detached", "/dev/fd/3");
+        assertTrue(o.serial());
+        assertEquals("/dev/ttyd2", o.master());
+        assertEquals("TT600", o.clockType());
+        assertEquals(Optional.of(Path.of("/var/adm/timetrim")), o.timetrimFile());
+        assertTrue(o.measureOnly());
+        assertEquals(1, o.debugLevel());
+        assertTrue(o.foreground());
+        assertTrue(o.quiet());
+        assertEquals(500_000_000L, o.probeWaitNanos());
+        assertEquals(2_250_000_000L, o.dateWaitNanos());
+        assertEquals(3, o.minTrials());
+        assertEquals(9, o.maxTrials());
+        assertEquals(5_000_000_000L, o.rateNanos());
+        assertEquals(4037, o.timePort());
+        assertEquals(3_000_000L, o.maxDriftNsPerSec());
+        assertEquals(-1234, o.initDriftNsPerSec());
+        assertTrue(o.yearFromTimetrim());
+        assertEquals(Optional.of(Path.of("/run/log")), o.syslogPath());
+        assertEquals(Optional.empty(), run("-H", "m", "--syslog", "none").syslogPath());
+        assertEquals(20_000_000_000L, o.stepThresholdNanos());
+        assertEquals(Path.of("/x/leap"), o.leapSecondsFile());
+        assertEquals(Optional.of(Path.of("/dev/fd/3")), o.readyFile());
+    }
+
+    @Test
+    void yearIsRead() throws UsageException {
+        assertEquals(OptionalInt.of(2026), run("-H", "m", "-y", "2026").year());
+        assertEquals(OptionalInt.of(1970), run("-H", "m", "-y", "1970").year());
+        assertEquals(OptionalInt.of(2199), run("-H", "m", "-y", "2199").year());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PST_WWV,PST_WWV", "pst_wwv,PST_WWV", "TRC_WWV,TRC_WWV", "trc_wwv,TRC_WWV",
+        "Traconix_WWV,TRC_WWV", "TRACONIX_WWV,TRC_WWV", "TT600,TT600", "tt600,TT600"})
+    void clockTypesAreCaseInsensitiveAndCanonical(String given, String canonical) throws UsageException {
+        assertEquals(canonical, run("-C", "/dev/ttyd2", "-c", given).clockType());
+    }
+
+    @Test
+    void debugCountsRepeatsAndClusters() throws UsageException {
+        assertEquals(3, run("-ddd", "-H", "m").debugLevel());
+        assertEquals(4, run("-ddd", "-d", "-H", "m").debugLevel());
+        assertEquals(2, run("-d", "-H", "m", "-d").debugLevel());
+        Options o = run("-dBqmY", "-P", "/f", "-ddHmaster");
+        assertEquals(3, o.debugLevel());
+        assertTrue(o.foreground() && o.quiet() && o.measureOnly() && o.yearFromTimetrim());
+        assertEquals("master", o.master());
+    }
+
+    @Test
+    void attachedValuesWork() throws UsageException {
+        Options o = run("-C/dev/ttyd2", "-w1", "-r90");
+        assertEquals("/dev/ttyd2", o.master());
+        assertEquals(1_000_000_000L, o.probeWaitNanos());
+        assertEquals(90_000_000_000L, o.rateNanos());
+        assertEquals(30_000_000_000L, run("-H", "m", "--step-threshold=30").stepThresholdNanos());
+    }
+
+    @Test
+    void capitalQIsTheSameAsQ() throws UsageException {
+        assertTrue(run("-Q", "-H", "m").quiet());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'',,4,16", "-T,40,10,40", "-T,16,4,16", "-T,3,1,3", "-T,1,1,1", "-t,2,2,8", "-t,100,100,200",
+        "-t,200,200,200"})
+    void trialsInterplay(String opt, String value, int min, int max) throws UsageException {
+        Options o = opt.isEmpty() ? run("-H", "m") : run("-H", "m", opt, value);
+        assertEquals(min, o.minTrials());
+        assertEquals(max, o.maxTrials());
+    }
+
+    @Test
+    void bothTrialsAreKeptWhenConsistent() throws UsageException {
+        Options o = run("-H", "m", "-t", "5", "-T", "5");
+        assertEquals(5, o.minTrials());
+        assertEquals(5, o.maxTrials());
+    }
+
+    @Test
+    void portNamesAreLookedUp() throws UsageException {
+        assertEquals(4037, run("-H", "m", "-p", "timeslave-test").timePort());
+        assertEquals(37, run("-H", "m", "-p", "time").timePort());
+        assertEquals(65535, run("-H", "m", "-p", "65535").timePort());
+    }
+
+    @Test
+    void defaultPortComesFromTheServicesDatabaseElse37() throws UsageException {
+        OptionsParser p = new OptionsParser(dir.resolve("none"), n -> n.equals("time") ? OptionalInt.of(3737)
+                : OptionalInt.empty(), dir);
+        assertEquals(3737, ((Invocation.Run) p.parse(List.of("-H", "m"))).options().timePort());
+        OptionsParser none = new OptionsParser(dir.resolve("none"), n -> OptionalInt.empty(), dir);
+        assertEquals(37, ((Invocation.Run) none.parse(List.of("-H", "m"))).options().timePort());
+    }
+
+    @Test
+    void relativePathsResolveFromTheStartDirectory() throws UsageException {
+        Options o = run("-C", "tty0", "-P", "trim", "--syslog", "log", "--leap-seconds", "leap");
+        assertEquals(dir.resolve("tty0").toString(), o.master());
+        assertEquals(Optional.of(dir.resolve("trim")), o.timetrimFile());
+        assertEquals(Optional.of(dir.resolve("log")), o.syslogPath());
+        assertEquals(dir.resolve("leap"), o.leapSecondsFile());
+    }
+
+    @Test
+    void onceAndSet() throws UsageException {
+        Options o = run("--once", "--set", "-H", "m");
+        assertTrue(o.once());
+        assertTrue(o.setClock());
+        assertFalse(run("--once", "-H", "m").setClock());
+    }
+
+    @Test
+    void helpVersionAndSimulate() throws UsageException {
+        assertInstanceOf(Invocation.Help.class, parser().parse(List.of("--help")));
+        assertInstanceOf(Invocation.Help.class, parser().parse(List.of("-H", "m", "--help", "-r", "1")));
+        assertInstanceOf(Invocation.Version.class, parser().parse(List.of("--version")));
+        Invocation.Simulate s = (Invocation.Simulate) parser().parse(List.of("--simulate", "drift", "-r", "1"));
+        assertEquals(List.of("drift", "-r", "1"), s.args());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "-H m -r 3|-r 3: rate must be from 5 to 86400 seconds",
+        "-H m -r 86401|-r 86401: rate must be from 5 to 86400 seconds",
+        "-H m -r 10x|-r 10x: rate must be from 5 to 86400 seconds",
+        "-H m -r 0x10|-r 0x10: rate must be from 5 to 86400 seconds",
+        "-H m -r 1e3|-r 1e3: rate must be from 5 to 86400 seconds",
+        "-H m -w 0|-w 0: icmp-wait must be from 0.001 to 40 seconds",
+        "-H m -w 41|-w 41: icmp-wait must be from 0.001 to 40 seconds",
+        "-H m -w 0.0000000001|-w 0.0000000001: icmp-wait must be from 0.001 to 40 seconds",
+        "-H m -W 0|-W 0: time-wait must be from 0.001 to 300 seconds",
+        "-H m -W 301|-W 301: time-wait must be from 0.001 to 300 seconds",
+        "-H m -W four|-W four: time-wait must be from 0.001 to 300 seconds",
+        "-H m -t 0|-t 0: min-trials must be a whole number from 1 to 200",
+        "-H m -t 201|-t 201: min-trials must be a whole number from 1 to 200",
+        "-H m -t 2.5|-t 2.5: min-trials must be a whole number from 1 to 200",
+        "-H m -T 0|-T 0: max-trials must be a whole number from 1 to 200",
+        "-H m -T 201|-T 201: max-trials must be a whole number from 1 to 200",
+        "-H m -t 8 -T 4|-t 8 -T 4: min-trials must not exceed max-trials",
+        "-H m -p 0|-p 0: port must be a number from 1 to 65535 or a udp service name in /etc/services",
+        "-H m -p 65536|-p 65536: port must be a number from 1 to 65535 or a udp service name in /etc/services",
+        "-H m -p nosuch|-p nosuch: unknown udp service; port must be a number from 1 to 65535 or a udp service name in /etc/services",
+        "-H m -p -5|-p -5: port must be a number from 1 to 65535 or a udp service name in /etc/services",
+        "-H m -D 0|-D 0: max-drift must be a whole number of ns/s from 1 to 100000000",
+        "-H m -D 100000001|-D 100000001: max-drift must be a whole number of ns/s from 1 to 100000000",
+        "-H m -D 1%|-D 1%: max-drift must be a whole number of ns/s from 1 to 100000000",
+        "-H m -i 3000001|-i 3000001: init-drift must be a whole number of ns/s from -3000000 to 3000000",
+        "-H m -i -3000001|-i -3000001: init-drift must be a whole number of ns/s from -3000000 to 3000000",
+        "-H m -i 99999999999999999999|-i 99999999999999999999: init-drift must be a whole number of ns/s from -3000000 to 3000000",
+        "-H m -y 98|-y 98: year must be a four-digit year from 1970 to 2199",
+        "-H m -y 1969|-y 1969: year must be a four-digit year from 1970 to 2199",
+        "-H m -y 2200|-y 2200: year must be a four-digit year from 1970 to 2199",
+        "-C /dev/x -c WWV|-c WWV: clock-type must be PST_WWV, TRC_WWV (or Traconix_WWV) or TT600",
+        "-H m -c TT600|-c applies only to a serial receiver (-C)",
+        "-H m -C /dev/x|-H and -C cannot be used together",
+        "-m|one of -H netmaster and -C tty is required",
+        "-H m -Y|-Y requires -P",
+        "-H m -P /f -y 2020 -Y|-y and -Y cannot be used together",
+        "-H m --set|--set requires --once",
+        "-H m --once --set -m|--set cannot be used with -m",
+        "-H m --step-threshold 0|--step-threshold 0: step threshold must be from 0.001 to 86400 seconds",
+        "-H m --step-threshold 86401|--step-threshold 86401: step threshold must be from 0.001 to 86400 seconds",
+        "-H m -r 10 -r 20|-r given more than once",
+        "-H m -H n|-H given more than once",
+        "-C /dev/x -c TT600 -c PST_WWV|-c given more than once",
+        "-H m -x|unknown option -x",
+        "-H m --frobnicate|unknown option --frobnicate",
+        "-H m --hel|unknown option --hel",
+        "-H|-H needs a value (netmaster)",
+        "-H m -r|-r needs a value (rate)",
+        "-H m extra|unexpected argument extra",
+        "-H m --simulate|--simulate must be the first argument",
+    })
+    void everyBadValueGetsOneSpecificError(String args, String message) {
+        assertEquals(message, error(args.split(" ")));
+    }
+
+    @Test
+    void emptyMasterIsRefused() {
+        assertEquals("-H: netmaster must not be empty", error("-H", ""));
+        assertEquals("-C: tty must not be empty", error("-C", " "));
+    }
+
+    // ---- options file
+
+    private Path file(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void defaultOptionsFileIsReadWithComments() throws UsageException, IOException {
+        Path f = file("timeslave.options", "# the master\n-H netmaster   # trailing comment\n\n-r 300 -ddP /var/adm/timetrim\n");
+        Options o = ((Invocation.Run) parser(f).parse(List.of())).options();
+        assertEquals("netmaster", o.master());
+        assertEquals(300_000_000_000L, o.rateNanos());
+        assertEquals(2, o.debugLevel());
+        assertEquals(Optional.of(Path.of("/var/adm/timetrim")), o.timetrimFile());
+        assertEquals(Optional.of(f), o.optionsFile());
+    }
+
+    @Test
+    void missingDefaultOptionsFileIsFine() throws UsageException {
+        Options o = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m"))).options();
+        assertEquals(Optional.empty(), o.optionsFile());
+    }
+
+    @Test
+    void missingExplicitOptionsFileIsAnError() {
+        Path absent = dir.resolve("absent");
+        assertEquals("--options " + absent + ": no such file", error("--options", absent.toString(), "-H", "m"));
+    }
+
+    @Test
+    void explicitOptionsFileReplacesTheDefault() throws UsageException, IOException {
+        Path dflt = file("default.options", "-H default -r 100\n");
+        Path mine = file("mine.options", "-H mine\n");
+        Options o = ((Invocation.Run) parser(dflt).parse(List.of("--options", mine.toString()))).options();
+        assertEquals("mine", o.master());
+        assertEquals(210_000_000_000L, o.rateNanos());
+        assertEquals(Optional.of(mine), o.optionsFile());
+    }
+
+    @Test
+    void commandLineWins() throws UsageException, IOException {
+        Path f = file("o", "-C /dev/ttyd2 -c TT600 -r 300 -w 2 -t 2 -T 8 -y 2020 -dd -P /var/adm/timetrim -m\n");
+        Options o = ((Invocation.Run) parser(f).parse(List.of("-H", "cmdline", "-r", "60", "-T", "20", "-Y", "-d")))
+                .options();
+        assertFalse(o.serial(), "-H on the command line replaces the file's -C and -c");
+        assertEquals("cmdline", o.master());
+        assertEquals("PST_WWV", o.clockType());
+        assertEquals(60_000_000_000L, o.rateNanos());
+        assertEquals(2_000_000_000L, o.probeWaitNanos(), "the file's -w stays");
+        assertEquals(5, o.minTrials(), "-t/-T is one group: the command line's -T alone gives min = max/4");
+        assertEquals(20, o.maxTrials());
+        assertTrue(o.yearFromTimetrim(), "-y/-Y is one group: the command line's -Y replaces the file's -y");
+        assertEquals(OptionalInt.empty(), o.year());
+        assertEquals(1, o.debugLevel());
+        assertTrue(o.measureOnly(), "flags add up");
+        assertEquals(Optional.of(Path.of("/var/adm/timetrim")), o.timetrimFile());
+    }
+
+    @Test
+    void clockTypeOnTheCommandLineCombinesWithTheFilesTty() throws UsageException, IOException {
+        Path f = file("o", "-C /dev/ttyd2\n");
+        Options o = ((Invocation.Run) parser(f).parse(List.of("-c", "trc_wwv"))).options();
+        assertEquals("/dev/ttyd2", o.master());
+        assertEquals("TRC_WWV", o.clockType());
+    }
+
+    @Test
+    void optionsFileErrorsNameTheFile() throws IOException {
+        Path f = file("o", "-H m -r 3\n");
+        assertEquals(f + ": -r 3: rate must be from 5 to 86400 seconds",
+                assertThrows(UsageException.class, () -> parser(f).parse(List.of())).getMessage());
+        Path g = file("g", "-H m --once\n");
+        assertEquals(g + ": --once is not allowed in an options file",
+                assertThrows(UsageException.class, () -> parser(g).parse(List.of())).getMessage());
+        Path h = file("h", "-H m stray\n");
+        assertEquals(h + ": unexpected argument stray",
+                assertThrows(UsageException.class, () -> parser(h).parse(List.of())).getMessage());
+        Path k = file("k", "-H m -r\n");
+        assertEquals(k + ": -r needs a value (rate)",
+                assertThrows(UsageException.class, () -> parser(k).parse(List.of())).getMessage());
+    }
+
+    @Test
+    void aBadFileValueCanBeOverriddenOnTheCommandLine() throws IOException, UsageException {
+        Path f = file("o", "-H m -r 3\n");
+        Options o = ((Invocation.Run) parser(f).parse(List.of("-r", "60"))).options();
+        assertEquals(60_000_000_000L, o.rateNanos());
+    }
+
+    @Test
+    void describeListsTheOptionsInForce() throws UsageException {
+        assertEquals("-H m -p 37 -w 1 -W 4 -t 4 -T 16 -dd -B -r 210 -D 10000000 -i 0 --step-threshold 0.128"
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile(),
+                run("-H", "m", "-dd", "-B").describe());
+        assertEquals("-C /dev/ttyd2 -c TT600 -P /t -m -r 5.5 -D 10000000 -i -5 -Y --step-threshold 0.128"
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile(),
+                run("-C", "/dev/ttyd2", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y").describe());
+    }
+
+    @Test
+    void settingsAndReferenceConfigCarryTheOptions() throws UsageException {
+        Options o = run("-C", "/dev/ttyd2", "-c", "TT600", "-r", "60", "-D", "5000", "-i", "-7", "-m",
+                "--step-threshold", "0.5", "-P", "/t", "-Y", "-q");
+        var s = o.settings(42);
+        assertEquals(60_000_000_000L, s.rateNanos());
+        assertEquals(5000, s.maxDriftNsPerSec());
+        assertEquals(-7, s.initDriftNsPerSec());
+        assertTrue(s.measureOnly());
+        assertTrue(s.serial());
+        assertEquals(500_000_000L, s.stepThresholdNanos());
+        assertEquals(42, s.seed());
+        var c = o.referenceConfig(OptionalInt.of(2025));
+        assertEquals("TT600", c.clockType());
+        assertEquals(OptionalInt.of(2025), c.forcedYear());
+        assertTrue(c.quiet());
+        assertEquals(OptionalInt.of(2031), run("-H", "m", "-y", "2031").referenceConfig(OptionalInt.of(2025))
+                .forcedYear(), "-y wins over a file year");
+        assertEquals(OptionalInt.empty(), run("-H", "m").referenceConfig(OptionalInt.of(2025)).forcedYear(),
+                "without -Y the file's year is not used");
+    }
+}
