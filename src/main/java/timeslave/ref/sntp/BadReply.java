@@ -6,9 +6,11 @@ package timeslave.ref.sntp;
  */
 public final class BadReply extends Exception {
     public final String reason;
+    public final String detail;
 
     public BadReply(String reason, String detail) {
         super(reason + ": " + detail);
         this.reason = reason;
+        this.detail = detail;
     }
 }
