@@ -18,7 +18,7 @@ public final class References {
         // "tai:host[:port]" (4014, taiclockd's label = POSIX + 10 s), "taitrue:host[:port]" (4014,
         // true TAI labels converted with the leap-seconds.list). IPv6 literals go in brackets.
         int colon = spec.indexOf(':');
-        String scheme = colon > 0 && !spec.startsWith("[") ? spec.substring(0, colon) : "";
+        String scheme = colon > 0 && spec.substring(0, colon).matches("[a-z]+") ? spec.substring(0, colon) : "";
         if (!scheme.isEmpty() && !java.util.Set.of("sntp", "tai", "taitrue").contains(scheme)) {
             throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec
                     + "': use host, sntp:host[:port], tai:host[:port] or taitrue:host[:port] (IPv6 in brackets)");
