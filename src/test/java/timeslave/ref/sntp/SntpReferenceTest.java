@@ -48,6 +48,22 @@ class SntpReferenceTest {
     }
 
     @Test
+    void measuresAcrossThe2036EraWrap() throws Exception {
+        // both clocks read in era 1 (after 2036-02-07): the timestamps on the wire wrap, offsets must not
+        long to2040 = java.time.Instant.parse("2040-01-01T00:00:00Z").getEpochSecond() * Epochs.NANOS_PER_SECOND
+                - wall.realtimeNanos();
+        WallTime future = new WallTime(to2040);
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            long now = Epochs.ntp64FromPosixNanos(future.realtimeNanos() + SHIFT_NANOS);
+            reply.send(new NtpPacket(0, 4, 4, 2, 6, -24, 0, 0, 0x7F000001, now, NtpPacket.getLong(req, 40), now, now).encode());
+        }); SntpReference ref = new SntpReference("sntp:test", server.address(), CONFIG, future, log)) {
+            Sample s = ref.measure();
+            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000);
+            assertTrue(s.localNanos() > 2_085_978_496L * Epochs.NANOS_PER_SECOND, "local time is in era 1");
+        }
+    }
+
+    @Test
     void replyFromAnotherPortIsRejectedAndCounted() throws Exception {
         try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> reply.sendFromOtherPort(goodReply(req)));
              SntpReference ref = client(server)) {
