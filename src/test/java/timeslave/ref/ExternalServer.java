@@ -68,12 +68,17 @@ public final class ExternalServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         ProcessHandle h = process.toHandle();
         h.destroy();   // SIGTERM to this PID only
-        if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        try {
+            if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                h.destroyForcibly();
+                process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
             h.destroyForcibly();
-            process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 }
