@@ -7,6 +7,7 @@ import timeslave.log.Log;
 import timeslave.log.Priority;
 import timeslave.ref.MeasurementException;
 import timeslave.ref.OnceLine;
+import timeslave.ref.Reference;
 import timeslave.ref.ReferenceConfig;
 import timeslave.time.TimeSource;
 
@@ -32,7 +33,30 @@ public final class SntpProbe {
         int port = colon > 0 ? Integer.parseInt(args[0].substring(colon + 1)) : SntpReference.DEFAULT_PORT;
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         InetAddress address = InetAddress.getByName(host.replace("[", "").replace("]", ""));
-        Log log = new Log() {
+        String name = "sntp:" + args[0];
+        try (SntpReference ref = new SntpReference(name, new InetSocketAddress(address, port),
+                ReferenceConfig.defaults(), new JdkTime(), stderrLog())) {
+            System.exit(run(ref, count));
+        }
+    }
+
+    /** Prints one OnceLine per measurement to stdout, failures to stderr; returns the exit status. */
+    public static int run(Reference ref, int count) {
+        int failures = 0;
+        for (int i = 0; i < count; i++) {
+            try {
+                System.out.println(OnceLine.format(ref.measure()));
+            } catch (MeasurementException e) {
+                failures++;
+                System.err.println(e.getMessage());
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    /** A Log that writes "PRIORITY: message" lines to stderr, without debugging. */
+    public static Log stderrLog() {
+        return new Log() {
             @Override
             public void log(Priority priority, String message) {
                 System.err.println(priority + ": " + message);
@@ -43,24 +67,11 @@ public final class SntpProbe {
                 return 0;
             }
         };
-        int failures = 0;
-        String name = "sntp:" + args[0];
-        try (SntpReference ref = new SntpReference(name, new InetSocketAddress(address, port),
-                ReferenceConfig.defaults(), new JdkTime(), log)) {
-            for (int i = 0; i < count; i++) {
-                try {
-                    System.out.println(OnceLine.format(ref.measure()));
-                } catch (MeasurementException e) {
-                    failures++;
-                    System.err.println(e.getMessage());
-                }
-            }
-        }
-        System.exit(failures == 0 ? 0 : 1);
     }
 
+
     /** The JDK's clocks, for this stand-alone tool only (the daemon gets its TimeSource from os). */
-    private static final class JdkTime implements TimeSource {
+    public static final class JdkTime implements TimeSource {
         @Override
         public long realtimeNanos() {
             Instant now = Instant.now();
