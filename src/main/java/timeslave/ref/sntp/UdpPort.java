@@ -13,6 +13,14 @@ import timeslave.time.TimeSource;
  * receive with the {@link TimeSource} immediately around the system call. Unconnected on purpose,
  * so that datagrams from other addresses or ports are seen, counted and rejected rather than silently
  * dropped by the kernel. Shared by the three network references.
+ *
+ * <p>Remaining timestamp error: the stamps bracket the send and receive calls, so the JDK's own time
+ * in them (socket-timeout setup, the NIO poll wake-up, copying) lengthens the measured delay rather
+ * than biasing the offset, and stays inside the delay/2 bound. On loopback, {@code scripts/bench-sntp-spread}
+ * (2 shared cores, 2026-11-21) measured our minimum/median delay at 19–36 µs / 24–67 µs against 10–15 µs /
+ * 26–32 µs for a chronyd client using kernel timestamps of the same server: the Java path costs about
+ * 10–40 µs of delay, i.e. 5–20 µs of bound, and the offsets agreed with the configured shift to a
+ * median of 1 µs.
  */
 public final class UdpPort implements AutoCloseable {
     /** Larger than any reply we accept, so an oversized reply is seen as such rather than cut. */
