@@ -65,6 +65,30 @@ class ChronydInteropTest {
         }
     }
 
+    @Test
+    @Timeout(40)
+    void withoutFaketimeTheOffsetIsZeroAndARestartedServerIsMeasuredAgain(@TempDir Path dir) throws Exception {
+        ExternalServer.assumeBinary(CHRONYD);
+        int port = ExternalServer.freeUdpPort();
+        ListLog log = new ListLog(1);
+        ReferenceConfig quick = new ReferenceConfig(4, 8, 100_000_000L, 1_000_000_000L, 37, false, "PST_WWV",
+                java.util.OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+        try (Reference ref = References.network("sntp:127.0.0.1:" + port, quick, new WallTime(0), log)) {
+            try (ExternalServer chronyd = startChronyd(dir, port, null)) {
+                Sample s = measureWhenUp(ref, chronyd);
+                System.out.println("chronyd without faketime: " + timeslave.ref.OnceLine.format(s));
+                assertTrue(Math.abs(s.offsetNanos()) < TOLERANCE_NANOS, "the +2.5 s comes from faketime alone: " + s);
+            }
+            var down = org.junit.jupiter.api.Assertions.assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.UNREACHABLE, down.kind);
+            assertTrue(log.count("NOTICE 0 responses in 8 trials from sntp:127.0.0.1:" + port) >= 1, log.lines.toString());
+            try (ExternalServer chronyd = startChronyd(dir, port, null)) {
+                assertTrue(Math.abs(measureWhenUp(ref, chronyd).offsetNanos()) < TOLERANCE_NANOS);
+                assertEquals(1, log.count("DEBUG sntp:127.0.0.1:" + port + " answers again"), log.lines.toString());
+            }
+        }
+    }
+
     /** chronyd needs a moment to bind; measure until it answers, within the test's timeout. */
     static Sample measureWhenUp(Reference ref, ExternalServer server) throws Exception {
         MeasurementException last = null;
