@@ -155,7 +155,7 @@ public final class Rfc868IcmpReference implements Reference {
      * have come (TIMESLAVE-BEHAVIOUR.md §4 step 2). Returns the number sent.
      */
     private int burst(List<Probe> probes) throws IOException {
-        while (icmp.receive(time.monotonicNanos()) != null) {
+        for (int i = 0; i < timeslave.ref.sntp.UdpPort.MAX_DRAIN && icmp.receive(time.monotonicNanos()) != null; i++) {
             // drain: anything queued predates this burst
         }
         Map<Integer, long[]> outstanding = new HashMap<>();   // sequence → {originate ms, t1 real, t1 mono}

@@ -25,6 +25,8 @@ import timeslave.time.TimeSource;
 public final class UdpPort implements AutoCloseable {
     /** Larger than any reply we accept, so an oversized reply is seen as such rather than cut. */
     static final int RECEIVE_BUFFER_BYTES = 2048;
+    /** At most this many queued datagrams are discarded per drain, so a flood cannot hold us there. */
+    public static final int MAX_DRAIN = 256;
 
     /** One received datagram: bytes, sender, and local real-time/monotonic stamps taken right after receive. */
     public record Datagram(byte[] data, InetSocketAddress from, long realtimeNanos, long monoNanos) {
@@ -62,10 +64,10 @@ public final class UdpPort implements AutoCloseable {
         return t1;
     }
 
-    /** Discards any datagram already queued (left over from an earlier measurement), without waiting. */
+    /** Discards datagrams already queued (left over from an earlier measurement), up to {@link #MAX_DRAIN}. */
     public int drain() throws IOException {
         int n = 0;
-        while (receive(time.monotonicNanos()) != null) {
+        while (n < MAX_DRAIN && receive(time.monotonicNanos()) != null) {
             n++;
         }
         return n;
