@@ -45,7 +45,7 @@ public final class RawIcmpSocket implements IcmpChannel {
     private final TimeSource time;
     private final byte[] buffer = new byte[RECEIVE_BUFFER_BYTES];
 
-    private RawIcmpSocket(LibC c, int fd, TimeSource time) {
+    RawIcmpSocket(LibC c, int fd, TimeSource time) {
         this.c = c;
         this.fd = fd;
         this.time = time;
