@@ -16,8 +16,8 @@ import timeslave.time.TimeSource;
 
 /**
  * SNTP client (RFC 4330, NTPv4 client mode of RFC 5905) for {@code -H sntp:host[:port]}: each
- * measurement is a burst of up to -T requests, stopping after -t good replies, and keeps the
- * lowest-delay reply. A random transmit timestamp is each request's nonce; it is cleared once
+ * measurement is a burst of up to -T requests 2 s apart (back to back on loopback), like chrony's
+ * iburst, stopping after -t good replies, and keeps the lowest-delay reply. A random transmit timestamp is each request's nonce; it is cleared once
  * matched, so a late, duplicated or replayed reply can never be taken for a newer one.
  */
 public final class SntpReference implements Reference {
@@ -26,6 +26,13 @@ public final class SntpReference implements Reference {
     static final long RATE_BACKOFF_START_NANOS = 64L * Epochs.NANOS_PER_SECOND;
     /** Longest hold-off after repeated RATE kisses: RFC 5905's maximum poll interval, 2^17 s. */
     static final long RATE_BACKOFF_MAX_NANOS = (1L << 17) * Epochs.NANOS_PER_SECOND;
+    /**
+     * Least time between two requests of a burst: 2 s, RFC 5905's minimum headway (ntpd's "discard
+     * minimum"), as chrony's iburst spaces its requests; servers with rate limiting drop or kiss closer ones.
+     */
+    static final long MIN_HEADWAY_NANOS = 2L * Epochs.NANOS_PER_SECOND;
+    /** To a server on this host there is no one to protect: requests go back to back. */
+    static final long LOOPBACK_HEADWAY_NANOS = 0;
     /** Stratum-0 codes that mean "stop using this server" (RFC 5905 §7.4). */
     private static final List<String> REFUSING_KISSES = List.of("DENY", "RSTR");
 
@@ -37,6 +44,7 @@ public final class SntpReference implements Reference {
     private final Rejects rejects;
     private final FailureLog failures;
     private final SecureRandom random = new SecureRandom();
+    private final long headwayNanos;
     private long outstandingNonce;
     private long lastTransmit;
     private String refusedBy;
@@ -45,6 +53,13 @@ public final class SntpReference implements Reference {
 
     public SntpReference(String name, InetSocketAddress server, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException {
+        this(name, server, config, time, log,
+                server.getAddress().isLoopbackAddress() ? LOOPBACK_HEADWAY_NANOS : MIN_HEADWAY_NANOS);
+    }
+
+    /** As above with an explicit least time between the requests of a burst (for tests). */
+    SntpReference(String name, InetSocketAddress server, ReferenceConfig config, TimeSource time, Log log,
+                  long headwayNanos) throws MeasurementException {
         this.name = name;
         this.config = config;
         this.time = time;
@@ -56,6 +71,7 @@ public final class SntpReference implements Reference {
         }
         this.rejects = new Rejects(log, name);
         this.failures = new FailureLog(log, config.quiet());
+        this.headwayNanos = headwayNanos;
     }
 
     @Override
@@ -82,8 +98,13 @@ public final class SntpReference implements Reference {
         int sent = 0;
         try {
             port.drain();
+            long lastSendMono = Long.MIN_VALUE;
             while (sent < config.maxTrials() && probes.size() < config.minTrials()) {
+                if (sent > 0) {
+                    waitRejecting(lastSendMono + headwayNanos);
+                }
                 sent++;
+                lastSendMono = time.monotonicNanos();
                 Probe p = probeOnce();
                 if (p != null) {
                     probes.add(p);
@@ -108,6 +129,21 @@ public final class SntpReference implements Reference {
         failures.succeeded(name + " answers again");
         rateBackoffNanos = 0;
         return Probe.reduce(name, probes, 0, 0);
+    }
+
+    /**
+     * Waits until a monotonic time, reading the socket meanwhile: with no request outstanding, anything
+     * that arrives is late or foreign and is rejected.
+     */
+    private void waitRejecting(long untilMono) throws IOException {
+        UdpPort.Datagram d;
+        while (time.monotonicNanos() < untilMono && (d = port.receive(untilMono)) != null) {
+            try {
+                accept(d, 0, 0);
+            } catch (BadReply bad) {
+                rejects.reject(bad);
+            }
+        }
     }
 
     /** One request and the wait for its reply; null if none usable came within -w. */

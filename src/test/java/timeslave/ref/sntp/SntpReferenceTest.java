@@ -48,6 +48,28 @@ class SntpReferenceTest {
     }
 
     @Test
+    void requestsOfABurstKeepTheirHeadwayAndLateRepliesMeanwhileAreRejected() throws Exception {
+        List<Long> arrivals = new ArrayList<>();
+        List<byte[]> replies = new ArrayList<>();
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            arrivals.add(System.nanoTime());
+            byte[] r = goodReply(req);
+            replies.add(r);
+            reply.send(r);
+            if (n == 1) {
+                reply.send(r.clone());   // a duplicate, arriving during the wait for the headway
+            }
+        }); SntpReference ref = new SntpReference("sntp:test", server.address(), CONFIG, wall, log, 100_000_000L)) {
+            long before = System.nanoTime();
+            ref.measure();
+            long elapsed = System.nanoTime() - before;
+            assertEquals(2, arrivals.size());
+            assertTrue(elapsed >= 100_000_000L, "the second request waited for the headway: " + elapsed + " ns");
+            assertEquals(1, ref.rejects().count("duplicate"));
+        }
+    }
+
+    @Test
     void measuresAcrossThe2036EraWrap() throws Exception {
         // both clocks read in era 1 (after 2036-02-07): the timestamps on the wire wrap, offsets must not
         long to2040 = java.time.Instant.parse("2040-01-01T00:00:00Z").getEpochSecond() * Epochs.NANOS_PER_SECOND
