@@ -64,6 +64,16 @@ class NetFixturesTest {
     }
 
     @Test
+    void inetdUdpTimeReplyIsWithinASecondOfItsExchange() throws Exception {
+        Map<String, String> f = fixture("inetd-time-udp.txt");
+        assertEquals(0, HEX.parseHex(f.get("request")).length - TimeProtocol.MESSAGE_BYTES);
+        long t1 = Long.parseLong(f.get("t1_ns"));
+        long t4 = Long.parseLong(f.get("t4_ns"));
+        long server = TimeProtocol.decode(HEX.parseHex(f.get("reply")), t1 / Epochs.NANOS_PER_SECOND);
+        assertTrue(server >= Math.floorDiv(t1, Epochs.NANOS_PER_SECOND) && server <= t4 / Epochs.NANOS_PER_SECOND);
+    }
+
+    @Test
     void inetdTimeReplyIsWithinASecondOfItsExchange() throws Exception {
         Map<String, String> f = fixture("inetd-time-tcp.txt");
         long t1 = Long.parseLong(f.get("t1_ns"));

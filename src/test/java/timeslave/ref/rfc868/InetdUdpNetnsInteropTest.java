@@ -39,7 +39,7 @@ class InetdUdpNetnsInteropTest {
                 "ip addr add 10.231.0.1/32 dev lo",
                 "timeout " + INETD_LIFETIME_SECONDS + " /usr/sbin/inetd -d -i " + dir.resolve("inetd.conf") + " > " + dir.resolve("inetd.out") + " 2>&1 &",
                 "p=$!",
-                "trap 'kill $p 2>/dev/null || true' EXIT",
+                "trap 'kill $p 2>/dev/null || true; wait $p 2>/dev/null || true' EXIT",
                 "sleep 0.5",
                 "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' timeslave.ref.rfc868.HostProbe 10.231.0.1 37 1",
                 ""));
