@@ -127,7 +127,9 @@ public final class SntpReference implements Reference {
             throw new MeasurementException(time.monotonicNanos() < holdOffUntilMono ? Kind.BAD_REPLY : Kind.UNREACHABLE, msg);
         }
         failures.succeeded(name + " answers again");
-        rateBackoffNanos = 0;
+        if (time.monotonicNanos() >= holdOffUntilMono) {
+            rateBackoffNanos = 0;   // a RATE in this very burst keeps its back-off doubling
+        }
         return Probe.reduce(name, probes, 0, 0);
     }
 
