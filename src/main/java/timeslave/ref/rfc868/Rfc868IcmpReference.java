@@ -33,6 +33,11 @@ public final class Rfc868IcmpReference implements Reference {
     static final long ICMP_HALF_MS_NANOS = Epochs.NANOS_PER_MILLI / 2;
     /** Beyond half a day the ICMP offset is ambiguous: the date alone is used (PROTOCOLS.md §3 step 2). */
     static final long HALF_DAY_NANOS = Epochs.NANOS_PER_DAY / 2;
+    /**
+     * How far beyond their own bounds the date and the joined ICMP offset may disagree before the pair is
+     * refused: one second, for a time service that rounds rather than truncates or sits a leap second apart.
+     */
+    static final long DATE_AGREEMENT_SLACK_NANOS = Epochs.NANOS_PER_SECOND;
     /** Debug level for ICMP traffic that is simply not ours (other hosts' pings, our own requests on loopback). */
     static final int FOREIGN_ICMP_DEBUG_LEVEL = 3;
     private static final int SEQUENCE_MODULUS = 1 << 16;
@@ -138,6 +143,13 @@ public final class Rfc868IcmpReference implements Reference {
         }
         loggedIcmpAlone = false;
         long offset = combine(date.offsetNanos(), fine.offsetNanos());
+        long slackNanos = date.extraErrorNanos() + date.delayNanos() / 2 + fine.errorNanos() + DATE_AGREEMENT_SLACK_NANOS;
+        if (Math.abs(offset - date.offsetNanos()) > slackNanos) {
+            BadReply bad = new BadReply("date-mismatch", "time service says " + date.offsetNanos() / Epochs.NANOS_PER_MILLI
+                    + " ms, ICMP gives " + offset / Epochs.NANOS_PER_MILLI + " ms");
+            rejects.reject(bad);
+            throw new MeasurementException(Kind.BAD_REPLY, name + ": " + bad.getMessage());
+        }
         return new Sample(name, fine.monoNanos(), fine.localNanos(), offset, fine.delayNanos(), fine.errorNanos());
     }
 

@@ -138,6 +138,18 @@ class Rfc868IcmpReferenceTest {
     }
 
     @Test
+    void dateAndIcmpThatDisagreeAreRefused() throws Exception {
+        try (FakeUdpServer ts = timeServer(5 * Epochs.NANOS_PER_SECOND);
+             Rfc868IcmpReference ref = new Rfc868IcmpReference("localhost", host, config(ts.address().getPort()), wall, log,
+                     new FakeIcmpChannel(wall, (n, id, seq, o, to) -> List.of(good(id, seq, o, 0))), ID)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.BAD_REPLY, e.kind);
+            assertTrue(e.getMessage().startsWith("localhost: date-mismatch: time service says 5"), e.getMessage());
+            assertEquals(1, ref.rejects().count("date-mismatch"));
+        }
+    }
+
+    @Test
     void tooFewIcmpRepliesFailThePass() throws Exception {
         try (FakeUdpServer ts = timeServer(0);
              Rfc868IcmpReference ref = new Rfc868IcmpReference("localhost", host, config(ts.address().getPort()), wall, log,
