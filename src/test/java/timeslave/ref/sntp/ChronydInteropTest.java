@@ -38,7 +38,7 @@ class ChronydInteropTest {
                 "pidfile " + dir.resolve("chronyd.pid"), "driftfile " + dir.resolve("drift"), ""));
         Map<String, String> env = faketime == null ? Map.of()
                 : Map.of("LD_PRELOAD", LIBFAKETIME, "FAKETIME", faketime, "FAKETIME_DONT_FAKE_MONOTONIC", "1");
-        return ExternalServer.start(dir, env, List.of(CHRONYD, "-x", "-d", "-u", "root", "-f", dir.resolve("chrony.conf").toString()));
+        return ExternalServer.start(dir, env, List.of(CHRONYD, "-x", "-d", "-u", System.getProperty("user.name"), "-f", dir.resolve("chrony.conf").toString()));
     }
 
     static ReferenceConfig config() {
