@@ -1,0 +1,105 @@
+package timeslave.ref.sntp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import timeslave.core.Sample;
+import timeslave.ref.ExternalServer;
+import timeslave.ref.ListLog;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.Reference;
+import timeslave.ref.ReferenceConfig;
+import timeslave.ref.References;
+import timeslave.ref.WallTime;
+
+/**
+ * Interop with chronyd (not our code) as an NTP server on a loopback port, run with -x so it never
+ * touches the clock, its time shifted +2.5 s by libfaketime: we must measure +2.5 s ± 1 ms.
+ */
+class ChronydInteropTest {
+    static final String CHRONYD = "/usr/sbin/chronyd";
+    static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    static final long SHIFT_NANOS = 2_500_000_000L;
+    /** Interop tolerance from the issue: ±1 ms around the configured shift. */
+    static final long TOLERANCE_NANOS = 1_000_000L;
+
+    /** chronyd -x -d with a config of its own in {@code dir}, on {@code port}, optionally under faketime. */
+    static ExternalServer startChronyd(Path dir, int port, String faketime) throws Exception {
+        Files.writeString(dir.resolve("chrony.conf"), String.join("\n",
+                "port " + port, "bindaddress 127.0.0.1", "local stratum 1", "allow 127.0.0.1", "cmdport 0",
+                "pidfile " + dir.resolve("chronyd.pid"), "driftfile " + dir.resolve("drift"), ""));
+        Map<String, String> env = faketime == null ? Map.of()
+                : Map.of("LD_PRELOAD", LIBFAKETIME, "FAKETIME", faketime, "FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        return ExternalServer.start(dir, env, List.of(CHRONYD, "-x", "-d", "-u", System.getProperty("user.name"), "-f", dir.resolve("chrony.conf").toString()));
+    }
+
+    static ReferenceConfig config() {
+        return new ReferenceConfig(4, 16, 500_000_000L, 1_000_000_000L, 37, false, "PST_WWV",
+                java.util.OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+    }
+
+    @Test
+    @Timeout(30)
+    void chronydUnderFaketimeMeasuresPlus2500ms(@TempDir Path dir) throws Exception {
+        ExternalServer.assumeBinary(CHRONYD);
+        Assumptions.assumeTrue(Files.exists(Path.of(LIBFAKETIME)), LIBFAKETIME + " missing (package libfaketime); skipping");
+        int port = ExternalServer.freeUdpPort();
+        ListLog log = new ListLog(0);
+        try (ExternalServer chronyd = startChronyd(dir, port, "+2.5");
+             Reference ref = References.network("sntp:127.0.0.1:" + port, config(), new WallTime(0), log)) {
+            assertEquals("sntp:127.0.0.1:" + port, ref.name());
+            Sample s = measureWhenUp(ref, chronyd);
+            System.out.println("chronyd under FAKETIME=+2.5: " + timeslave.ref.OnceLine.format(s));
+            assertEquals(SHIFT_NANOS, s.offsetNanos(), TOLERANCE_NANOS, "measured " + s);
+            assertTrue(s.errorNanos() < TOLERANCE_NANOS, "bound " + s.errorNanos());
+            assertTrue(Math.abs(s.offsetNanos() - SHIFT_NANOS) <= s.errorNanos() + 50_000,
+                    "the truth lies (nearly) within the bound: " + s);
+        }
+    }
+
+    @Test
+    @Timeout(40)
+    void withoutFaketimeTheOffsetIsZeroAndARestartedServerIsMeasuredAgain(@TempDir Path dir) throws Exception {
+        ExternalServer.assumeBinary(CHRONYD);
+        int port = ExternalServer.freeUdpPort();
+        ListLog log = new ListLog(1);
+        ReferenceConfig quick = new ReferenceConfig(4, 8, 100_000_000L, 1_000_000_000L, 37, false, "PST_WWV",
+                java.util.OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+        try (Reference ref = References.network("sntp:127.0.0.1:" + port, quick, new WallTime(0), log)) {
+            try (ExternalServer chronyd = startChronyd(dir, port, null)) {
+                Sample s = measureWhenUp(ref, chronyd);
+                System.out.println("chronyd without faketime: " + timeslave.ref.OnceLine.format(s));
+                assertTrue(Math.abs(s.offsetNanos()) < TOLERANCE_NANOS, "the +2.5 s comes from faketime alone: " + s);
+            }
+            var down = org.junit.jupiter.api.Assertions.assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.UNREACHABLE, down.kind);
+            assertTrue(log.count("NOTICE 0 responses in 8 trials from sntp:127.0.0.1:" + port) >= 1, log.lines.toString());
+            try (ExternalServer chronyd = startChronyd(dir, port, null)) {
+                assertTrue(Math.abs(measureWhenUp(ref, chronyd).offsetNanos()) < TOLERANCE_NANOS);
+                assertEquals(1, log.count("DEBUG sntp:127.0.0.1:" + port + " answers again"), log.lines.toString());
+            }
+        }
+    }
+
+    /** chronyd needs a moment to bind; measure until it answers, within the test's timeout. */
+    static Sample measureWhenUp(Reference ref, ExternalServer server) throws Exception {
+        MeasurementException last = null;
+        for (int i = 0; i < 20; i++) {
+            assertTrue(server.alive(), "server exited: " + server.output());
+            try {
+                return ref.measure();
+            } catch (MeasurementException e) {
+                last = e;
+            }
+        }
+        throw new AssertionError("server never answered: " + server.output(), last);
+    }
+}

@@ -1,0 +1,208 @@
+package timeslave.ref.sntp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import timeslave.core.Sample;
+import timeslave.ref.FakeUdpServer;
+import timeslave.ref.ListLog;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.ReferenceConfig;
+import timeslave.ref.WallTime;
+import timeslave.time.Epochs;
+
+/** SntpReference against a scripted loopback server: good replies, and every transport-level bad case. */
+class SntpReferenceTest {
+    private static final long SHIFT_NANOS = 2_500_000_000L;
+    /** -t 2 -T 4 -w 0.2 s: small and quick. */
+    private static final ReferenceConfig CONFIG = new ReferenceConfig(2, 4, 200_000_000L, 1_000_000_000L, 37, false,
+            "PST_WWV", OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+    private final WallTime wall = new WallTime(0);
+    private final ListLog log = new ListLog(2);
+
+    /** A correct server reply to {@code request} from a clock SHIFT_NANOS ahead of ours. */
+    private byte[] goodReply(byte[] request) {
+        long now = Epochs.ntp64FromPosixNanos(wall.realtimeNanos() + SHIFT_NANOS);
+        return new NtpPacket(0, 4, 4, 2, 6, -24, 0, 0, 0x7F000001, now, NtpPacket.getLong(request, 40), now, now).encode();
+    }
+
+    private SntpReference client(FakeUdpServer server) throws MeasurementException {
+        return new SntpReference("sntp:test", server.address(), CONFIG, wall, log);
+    }
+
+    @Test
+    void measuresTheServersShift() throws Exception {
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> reply.send(goodReply(req)));
+             SntpReference ref = client(server)) {
+            Sample s = ref.measure();
+            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000, "offset");
+            assertTrue(s.errorNanos() >= s.delayNanos() / 2, "bound covers delay/2");
+            assertEquals(2, server.requests.get(), "stops after -t good replies");
+        }
+    }
+
+    @Test
+    void requestsOfABurstKeepTheirHeadwayAndLateRepliesMeanwhileAreRejected() throws Exception {
+        List<Long> arrivals = new ArrayList<>();
+        List<byte[]> replies = new ArrayList<>();
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            arrivals.add(System.nanoTime());
+            byte[] r = goodReply(req);
+            replies.add(r);
+            reply.send(r);
+            if (n == 1) {
+                reply.send(r.clone());   // a duplicate, arriving during the wait for the headway
+            }
+        }); SntpReference ref = new SntpReference("sntp:test", server.address(), CONFIG, wall, log, 100_000_000L)) {
+            long before = System.nanoTime();
+            ref.measure();
+            long elapsed = System.nanoTime() - before;
+            assertEquals(2, arrivals.size());
+            assertTrue(elapsed >= 100_000_000L, "the second request waited for the headway: " + elapsed + " ns");
+            assertEquals(1, ref.rejects().count("duplicate"));
+        }
+    }
+
+    @Test
+    void measuresAcrossThe2036EraWrap() throws Exception {
+        // both clocks read in era 1 (after 2036-02-07): the timestamps on the wire wrap, offsets must not
+        long to2040 = java.time.Instant.parse("2040-01-01T00:00:00Z").getEpochSecond() * Epochs.NANOS_PER_SECOND
+                - wall.realtimeNanos();
+        WallTime future = new WallTime(to2040);
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            long now = Epochs.ntp64FromPosixNanos(future.realtimeNanos() + SHIFT_NANOS);
+            reply.send(new NtpPacket(0, 4, 4, 2, 6, -24, 0, 0, 0x7F000001, now, NtpPacket.getLong(req, 40), now, now).encode());
+        }); SntpReference ref = new SntpReference("sntp:test", server.address(), CONFIG, future, log)) {
+            Sample s = ref.measure();
+            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000);
+            assertTrue(s.localNanos() > 2_085_978_496L * Epochs.NANOS_PER_SECOND, "local time is in era 1");
+        }
+    }
+
+    @Test
+    void replyFromAnotherPortIsRejectedAndCounted() throws Exception {
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> reply.sendFromOtherPort(goodReply(req)));
+             SntpReference ref = client(server)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.UNREACHABLE, e.kind);
+            assertEquals(4, ref.rejects().count("wrong-source"));
+            assertTrue(log.count("rejected reply from sntp:test: wrong-source") == 4, log.lines.toString());
+        }
+    }
+
+    @Test
+    void duplicatesAndReplaysOfOlderRepliesNeverBecomeSamples() throws Exception {
+        List<byte[]> sent = new ArrayList<>();
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] r = goodReply(req);
+            sent.add(r);
+            reply.send(r);
+            reply.send(r);                       // an exact duplicate
+            if (n > 1) {
+                reply.send(sent.get(0));          // a replay of the first reply
+            }
+        }); SntpReference ref = client(server)) {
+            ref.measure();
+            ref.measure();
+            assertTrue(ref.rejects().count("duplicate") >= 1, ref.rejects().counts().toString());
+            assertTrue(ref.rejects().count("wrong-origin") >= 1, ref.rejects().counts().toString());
+        }
+    }
+
+    @Test
+    void lateReplyIsNeverMatchedToTheNextRequest() throws Exception {
+        List<byte[]> requests = new ArrayList<>();
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            requests.add(req);
+            if (n == 2) {
+                // the answer to request 1 arrives now, during request 2's wait, with a wrong time
+                byte[] stale = goodReply(requests.get(0));
+                NtpPacket.putLong(stale, 40, Epochs.ntp64FromPosixNanos(wall.realtimeNanos() - 1_000_000_000_000L));
+                reply.send(stale);
+            }
+            if (n >= 2) {
+                reply.send(goodReply(req));
+            }
+        }); SntpReference ref = client(server)) {
+            Sample s = ref.measure();
+            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000);
+            assertEquals(1, ref.rejects().count("wrong-origin"));
+        }
+    }
+
+    @Test
+    void kissRateHoldsOffAndDenyRefuses() throws Exception {
+        String[] code = {"RATE"};
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] r = goodReply(req);
+            r[0] = (byte) 0xE4;
+            r[1] = 0;
+            NtpPacket.putU32(r, 12, NtpPacket.asciiId(code[0]));
+            reply.send(r);
+        }); SntpReference ref = client(server)) {
+            var rate = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.BAD_REPLY, rate.kind);
+            assertEquals(1, server.requests.get(), "no more requests after RATE in the burst");
+            assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(1, server.requests.get(), "holding off: nothing sent");
+            assertEquals(1, log.count("NOTICE sntp server sntp:test asked us to slow down (KoD RATE); holding off 64 s"));
+        }
+        code[0] = "DENY";
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] r = goodReply(req);
+            r[1] = 0;
+            NtpPacket.putU32(r, 12, NtpPacket.asciiId(code[0]));
+            reply.send(r);
+        }); SntpReference ref = client(server)) {
+            assertEquals(MeasurementException.Kind.REFUSED, assertThrows(MeasurementException.class, ref::measure).kind);
+            assertEquals(MeasurementException.Kind.REFUSED, assertThrows(MeasurementException.class, ref::measure).kind);
+            assertEquals(1, server.requests.get());
+            assertEquals(1, log.count("ERR sntp server sntp:test refused service (KoD DENY); no longer using it"));
+            assertEquals(1, ref.rejects().count("kod"));
+        }
+    }
+
+    @Test
+    void silentServerIsUnreachableAndLoggedOnceThenOnlyWithDebugging() throws Exception {
+        ListLog quietDebug = new ListLog(0);
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> { });
+             SntpReference ref = new SntpReference("sntp:test", server.address(), CONFIG, wall, quietDebug)) {
+            assertEquals(MeasurementException.Kind.UNREACHABLE, assertThrows(MeasurementException.class, ref::measure).kind);
+            assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(List.of("NOTICE 0 responses in 4 trials from sntp:test"), quietDebug.lines);
+        }
+        ListLog quiet = new ListLog(3);
+        ReferenceConfig q = new ReferenceConfig(1, 1, 50_000_000L, 1, 37, true, "PST_WWV", OptionalInt.empty(), Path.of("x"));
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> { });
+             SntpReference ref = new SntpReference("sntp:test", server.address(), q, wall, quiet)) {
+            assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(List.of(), quiet.lines, "-q logs nothing");
+        }
+    }
+
+    @Test
+    void badPacketsFromTheRightServerAreCountedThenAGoodOneWins() throws Exception {
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] good = goodReply(req);
+            reply.send(java.util.Arrays.copyOf(good, 20));                 // truncated
+            byte[] unsync = good.clone();
+            unsync[1] = 16;
+            reply.send(unsync);
+            byte[] zero = good.clone();
+            NtpPacket.putLong(zero, 40, 0);
+            reply.send(zero);
+            reply.send(good);
+        }); SntpReference ref = client(server)) {
+            assertEquals(SHIFT_NANOS, ref.measure().offsetNanos(), 1_000_000);
+            assertEquals(2, ref.rejects().count("truncated"));
+            assertEquals(2, ref.rejects().count("unsynchronized"));
+            assertEquals(2, ref.rejects().count("zero-transmit"));
+        }
+    }
+}

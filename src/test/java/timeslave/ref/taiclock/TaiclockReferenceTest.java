@@ -1,0 +1,85 @@
+package timeslave.ref.taiclock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import timeslave.core.Sample;
+import timeslave.ref.FakeUdpServer;
+import timeslave.ref.ListLog;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.ReferenceConfig;
+import timeslave.ref.WallTime;
+import timeslave.time.LeapSeconds;
+
+/** TaiclockReference against a taiclockd-like server of our own on loopback. */
+class TaiclockReferenceTest {
+    private static final ReferenceConfig CONFIG = new ReferenceConfig(3, 6, 200_000_000L, 1_000_000_000L, 37, false,
+            "PST_WWV", OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+    private static final long SHIFT_NANOS = -1_250_000_000L;
+    private final WallTime wall = new WallTime(0);
+    private final ListLog log = new ListLog(2);
+
+    /** taiclockd 0.62 on a UTC machine whose clock is SHIFT_NANOS off ours. */
+    private FakeUdpServer taiclockd(TaiScale scale) throws Exception {
+        return new FakeUdpServer((n, req, reply) -> {
+            byte[] r = TaiclockPacket.reply(req, scale.fromPosixNanos(wall.realtimeNanos() + SHIFT_NANOS));
+            if (r != null) {
+                reply.send(r);
+            }
+        });
+    }
+
+    @Test
+    void measuresATaiclockdOnAUtcMachine() throws Exception {
+        try (FakeUdpServer server = taiclockd(TaiScale.posixPlus10());
+             TaiclockReference ref = new TaiclockReference("tai:test", server.address(), TaiScale.posixPlus10(), CONFIG, wall, log)) {
+            Sample s = ref.measure();
+            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000);
+            assertTrue(s.errorNanos() >= s.delayNanos() / 2 + TaiclockReference.SERVER_RESOLUTION_NANOS);
+            assertEquals(3, server.requests.get());
+        }
+    }
+
+    @Test
+    void trueTaiSourceNeedsTheTrueTaiScale() throws Exception {
+        TaiScale tai = TaiScale.trueTai(LeapSeconds.load(Path.of("etc/leap-seconds.list")));
+        try (FakeUdpServer server = taiclockd(tai);
+             TaiclockReference right = new TaiclockReference("taitrue:test", server.address(), tai, CONFIG, wall, log);
+             TaiclockReference wrong = new TaiclockReference("tai:test", server.address(), TaiScale.posixPlus10(), CONFIG, wall, log)) {
+            assertEquals(SHIFT_NANOS, right.measure().offsetNanos(), 1_000_000);
+            assertEquals(SHIFT_NANOS + 27_000_000_000L, wrong.measure().offsetNanos(), 1_000_000, "37 − 10 s apart");
+        }
+    }
+
+    @Test
+    void forgedAndStrayRepliesAreRejected() throws Exception {
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] good = TaiclockPacket.reply(req, TaiScale.posixPlus10().fromPosixNanos(wall.realtimeNanos()));
+            reply.sendFromOtherPort(good);
+            byte[] forged = good.clone();
+            forged[25] ^= 0x55;
+            reply.send(forged);
+            reply.send(good);
+            reply.send(good);   // duplicate: the cookie was already used
+        }); TaiclockReference ref = new TaiclockReference("tai:test", server.address(), TaiScale.posixPlus10(), CONFIG, wall, log)) {
+            assertEquals(0, ref.measure().offsetNanos(), 1_000_000);
+            assertTrue(ref.rejects().count("wrong-source") >= 3, ref.rejects().counts().toString());
+            assertTrue(ref.rejects().count("wrong-cookie") >= 3, ref.rejects().counts().toString());
+        }
+    }
+
+    @Test
+    void silenceIsUnreachable() throws Exception {
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> { });
+             TaiclockReference ref = new TaiclockReference("tai:test", server.address(), TaiScale.posixPlus10(),
+                     new ReferenceConfig(1, 2, 30_000_000L, 1, 37, false, "x", OptionalInt.empty(), Path.of("x")), wall, log)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.UNREACHABLE, e.kind);
+            assertEquals("0 responses in 2 trials from tai:test", e.getMessage());
+        }
+    }
+}
