@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.OptionalInt;
+import timeslave.log.Log;
 import timeslave.core.TimetrimStore;
 import timeslave.os.LinuxClock;
 import timeslave.os.NullClock;
@@ -79,7 +80,7 @@ final class LinuxPlatform implements Platform {
     }
 
     @Override
-    public Reference reference(Options o, ReferenceConfig config, TimeSource t, SyslogLog log)
+    public Reference reference(Options o, ReferenceConfig config, TimeSource t, Log log)
             throws MeasurementException {
         return o.serial() ? References.serial(o.master(), config, t, log)
                 : References.network(o.master(), config, t, log);

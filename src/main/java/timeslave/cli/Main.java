@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import timeslave.core.Sample;
 import timeslave.core.Slave;
 import timeslave.core.TimetrimStore;
+import timeslave.log.Log;
+import timeslave.log.Priority;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
 import timeslave.ref.MeasurementException;
@@ -68,10 +70,26 @@ public final class Main {
         return o.once() ? once(o, out, err, platform) : daemon(o, err, platform);
     }
 
-    /** --once: one measurement, one line on stdout; --set then steps the clock by its offset. */
+    /**
+     * --once: one measurement, one line on stdout; --set then steps the clock by its offset. A failure
+     * is one line on stderr: the reference's own messages are shown only with -d.
+     */
     static int once(Options o, PrintStream out, PrintStream err, Platform platform) {
-        SyslogLog log = new SyslogLog(SyslogSink.NONE, err, o.debugLevel());
-        OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, log) : OptionalInt.empty();
+        SyslogLog stderrLog = new SyslogLog(SyslogSink.NONE, err, o.debugLevel());
+        Log log = new Log() {
+            @Override
+            public void log(Priority priority, String message) {
+                if (stderrLog.debugLevel() >= 1) {
+                    stderrLog.log(priority, message);
+                }
+            }
+
+            @Override
+            public int debugLevel() {
+                return stderrLog.debugLevel();
+            }
+        };
+        OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, stderrLog) : OptionalInt.empty();
         Sample s;
         try (Reference ref = platform.reference(o, o.referenceConfig(year), platform.time(), log)) {
             s = ref.measure();
@@ -83,7 +101,7 @@ public final class Main {
         out.flush();
         if (o.setClock()) {
             try {
-                platform.clock(o, log).step(s.offsetNanos());
+                platform.clock(o, stderrLog).step(s.offsetNanos());
             } catch (ClockException e) {
                 err.println("timeslave: --set: " + e.getMessage());
                 return EXIT_FAILURE;

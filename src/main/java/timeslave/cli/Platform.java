@@ -2,6 +2,7 @@ package timeslave.cli;
 
 import java.io.PrintStream;
 import java.util.OptionalInt;
+import timeslave.log.Log;
 import timeslave.core.TimetrimStore;
 import timeslave.os.SyslogLog;
 import timeslave.ref.MeasurementException;
@@ -36,7 +37,7 @@ interface Platform {
     OptionalInt timetrimYear(Options options, SyslogLog log);
 
     /** Opens -H or -C. */
-    Reference reference(Options options, ReferenceConfig config, TimeSource time, SyslogLog log)
+    Reference reference(Options options, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException;
 
     /** Runs {@code handler} whenever signal {@code name} ("TERM", "USR1") arrives. */

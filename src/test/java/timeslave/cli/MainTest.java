@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import timeslave.log.Log;
 import timeslave.core.Sample;
 import timeslave.core.TimetrimStore;
 import timeslave.os.SyslogLog;
@@ -104,7 +105,7 @@ class MainTest {
         }
 
         @Override
-        public Reference reference(Options o, ReferenceConfig c, TimeSource t, SyslogLog log)
+        public Reference reference(Options o, ReferenceConfig c, TimeSource t, Log log)
                 throws MeasurementException {
             config = c;
             if (openFailure != null) {

@@ -60,6 +60,63 @@ public final class ExternalServer implements AutoCloseable {
         }
     }
 
+    /** chronyd from Debian's package. */
+    public static final String CHRONYD = "/usr/sbin/chronyd";
+    /** openbsd-inetd from Debian's package. */
+    public static final String INETD = "/usr/sbin/inetd";
+    /** libfaketime's preload library (Debian's libfaketime). */
+    public static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    /** The RFC 868 port inetd's internal "time" service listens on. */
+    public static final int TIME_PORT = 37;
+
+    /**
+     * chronyd as an NTP server on 127.0.0.1:{@code port}, always with -x (it never touches the clock),
+     * with a config, pidfile and driftfile of its own in {@code dir}; under libfaketime's
+     * {@code FAKETIME=faketime} when that is not null (e.g. "+2.5" shifts its time by +2.5 s).
+     */
+    public static ExternalServer chronyd(Path dir, int port, String faketime) throws IOException {
+        assumeBinary(CHRONYD);
+        if (faketime != null) {
+            Assumptions.assumeTrue(Files.exists(Path.of(LIBFAKETIME)), LIBFAKETIME + " missing (package libfaketime); skipping");
+        }
+        Files.writeString(dir.resolve("chrony.conf"), String.join("\n",
+                "port " + port, "bindaddress 127.0.0.1", "local stratum 1", "allow 127.0.0.1", "cmdport 0",
+                "pidfile " + dir.resolve("chronyd.pid"), "driftfile " + dir.resolve("drift"), ""));
+        Map<String, String> env = faketime == null ? Map.of()
+                : Map.of("LD_PRELOAD", LIBFAKETIME, "FAKETIME", faketime, "FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        return start(dir, env, List.of(CHRONYD, "-x", "-d", "-u", "root", "-f", dir.resolve("chrony.conf").toString()));
+    }
+
+    /**
+     * openbsd-inetd with only its internal RFC 868 "time" service on 127.0.0.1:37 (TCP and UDP), from a
+     * config in {@code dir}; returns once the TCP port accepts connections. Skips the calling test when
+     * inetd is missing or port 37 is already taken.
+     */
+    public static ExternalServer inetdTime(Path dir) throws IOException, InterruptedException {
+        assumeBinary(INETD);
+        Assumptions.assumeFalse(listening(TIME_PORT), "127.0.0.1:37 already in use; cannot start inetd's time service");
+        Files.writeString(dir.resolve("inetd.conf"), "127.0.0.1:time stream tcp nowait root internal\n"
+                + "127.0.0.1:time dgram udp wait root internal\n");
+        ExternalServer inetd = start(dir, Map.of(), List.of(INETD, "-d", "-i", dir.resolve("inetd.conf").toString()));
+        for (int i = 0; i < 50 && !listening(TIME_PORT); i++) {
+            if (!inetd.alive()) {
+                throw new IllegalStateException("inetd exited: " + inetd.output());
+            }
+            Thread.sleep(50);
+        }
+        return inetd;
+    }
+
+    /** Whether something accepts TCP connections on 127.0.0.1:{@code port}. */
+    public static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** A UDP port on 127.0.0.1 that was free a moment ago. */
     public static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

@@ -27,7 +27,7 @@ class InetdUdpNetnsInteropTest {
     @Test
     @Timeout(60)
     void udpDateAndKernelIcmpInAPrivateNamespaceGiveZeroOffset(@TempDir Path dir) throws Exception {
-        ExternalServer.assumeBinary(InetdIcmpInteropTest.INETD);
+        ExternalServer.assumeBinary(ExternalServer.INETD);
         ExternalServer.assumeBinary("/usr/bin/unshare");
         ExternalServer.assumeBinary("/usr/sbin/ip");
         InetdIcmpInteropTest.assumeRawSocket();
