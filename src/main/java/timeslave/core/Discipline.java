@@ -26,12 +26,14 @@ public final class Discipline {
     public static final int STEP_AGREEING_SAMPLES = 3;
     /** Accumulated corrections below this are not logged at INFO, ns (ntpd's LOG_NEGLIGIBLE_ADJTIME, 32 ms). */
     static final double LOG_NEGLIGIBLE_NANOS = 32_000_000.0;
-    /** Frequency uncertainty with no saved timetrim, ns/s: a poor PC crystal (100 ppm). */
-    static final double UNKNOWN_TRIM_SD_NS_PER_SEC = 100_000.0;
-    /** Frequency uncertainty of a saved timetrim, ns/s (1 ns/s resolution, a few ppb of wander). */
-    static final double SAVED_TRIM_SD_NS_PER_SEC = 5.0;
+    /** Frequency skew (99.95 % bound) with no saved timetrim, ns/s: chrony's 2000 ppm. */
+    static final double UNKNOWN_TRIM_SKEW_NS_PER_SEC = 2_000_000.0;
+    /** Frequency skew of a saved timetrim, ns/s (1 ns/s resolution, a few ns/s of wander since it was saved). */
+    static final double SAVED_TRIM_SKEW_NS_PER_SEC = 20.0;
     /** Oscillator frequency random walk assumed between updates, ns/s per √s (clknetsim's 1e-9). */
     static final double WANDER_NS_PER_SEC_PER_SQRT_SEC = 1.0;
+    /** Skew per standard deviation for the wander allowance (the 99.95 % normal quantile). */
+    static final double SKEW_PER_SD = 3.3;
     /** Weight of the old frequency against a new regression slope (chrony: 3·skew_old²). */
     static final double OLD_FREQUENCY_WEIGHT = 3.0;
 
@@ -62,8 +64,8 @@ public final class Discipline {
         this.log = log;
         this.listeners = List.copyOf(listeners);
         this.trimNsPerSec = clampTrim(trimNsPerSec);
-        double sd = saved ? SAVED_TRIM_SD_NS_PER_SEC : UNKNOWN_TRIM_SD_NS_PER_SEC;
-        this.trimVar = sd * sd;
+        double skew = saved ? SAVED_TRIM_SKEW_NS_PER_SEC : UNKNOWN_TRIM_SKEW_NS_PER_SEC;
+        this.trimVar = skew * skew;
         this.frequencyNsPerSec = this.trimNsPerSec;
     }
 
@@ -78,8 +80,8 @@ public final class Discipline {
         return trimNsPerSec;
     }
 
-    /** Frequency uncertainty of the timetrim, ns/s. */
-    public double timetrimSdNsPerSec() {
+    /** Frequency uncertainty of the timetrim (a 99.95 % bound, like chrony's skew), ns/s. */
+    public double timetrimSkewNsPerSec() {
         return Math.sqrt(trimVar);
     }
 
@@ -128,9 +130,10 @@ public final class Discipline {
     private void updateTrim(Estimate e, long monoNanos) {
         if (lastUpdateMono != Long.MIN_VALUE) {
             double sinceSec = (monoNanos - lastUpdateMono) / NANOS_PER_SEC;
-            trimVar += WANDER_NS_PER_SEC_PER_SQRT_SEC * WANDER_NS_PER_SEC_PER_SQRT_SEC * sinceSec;
+            trimVar += SKEW_PER_SD * SKEW_PER_SD * WANDER_NS_PER_SEC_PER_SQRT_SEC * WANDER_NS_PER_SEC_PER_SQRT_SEC
+                    * sinceSec;
         }
-        double newVar = e.freqSdNsPerSec() * e.freqSdNsPerSec();
+        double newVar = e.skewNsPerSec() * e.skewNsPerSec();
         double target = frequencyNsPerSec + e.freqNsPerSec();
         double gain = OLD_FREQUENCY_WEIGHT * trimVar / (OLD_FREQUENCY_WEIGHT * trimVar + newVar);
         if (!Double.isFinite(gain)) {

@@ -69,7 +69,6 @@ public final class Filter implements ClockChangeListener {
     }
 
     private final double maxDriftNsPerSec;
-    private final double agreeCapNanos;
     private final List<Entry> entries = new ArrayList<>();
     private final List<Entry> pending = new ArrayList<>();
 
@@ -89,12 +88,9 @@ public final class Filter implements ClockChangeListener {
 
     /**
      * @param maxDriftNsPerSec -D: samples implying more drift than this against the fit are discarded
-     * @param agreeCapNanos    samples agree if they differ by no more than their error bounds plus
-     *                         the drift -D allows between them, capped at this (half the step threshold)
      */
-    public Filter(long maxDriftNsPerSec, long agreeCapNanos) {
+    public Filter(long maxDriftNsPerSec) {
         this.maxDriftNsPerSec = maxDriftNsPerSec;
-        this.agreeCapNanos = agreeCapNanos;
     }
 
     /** Offers a sample; returns what became of it. */
@@ -230,16 +226,26 @@ public final class Filter implements ClockChangeListener {
         return Math.sqrt(residualVar * (1.0 / sumWeights + dt * dt / sxxSec2));
     }
 
+    /**
+     * Samples agree when they could all lie on one straight line whose slope -D allows: each
+     * within its own error bound (plus the smallest spike gate) of the line through the first and
+     * the last. With two samples, they agree when the drift between them is within -D.
+     */
     private boolean agree(List<Entry> list) {
-        for (int i = 0; i < list.size(); i++) {
-            for (int j = i + 1; j < list.size(); j++) {
-                Entry a = list.get(i);
-                Entry b = list.get(j);
-                double apartSec = Math.abs(a.monoNanos - b.monoNanos) / NANOS_PER_SEC;
-                double slack = Math.min(maxDriftNsPerSec * apartSec, agreeCapNanos);
-                if (Math.abs(a.offsetNanos - b.offsetNanos) > a.errorNanos + b.errorNanos + slack) {
-                    return false;
-                }
+        Entry first = list.get(0);
+        Entry last = list.get(list.size() - 1);
+        double spanSec = (last.monoNanos - first.monoNanos) / NANOS_PER_SEC;
+        double rise = last.offsetNanos - first.offsetNanos;
+        double slack = first.errorNanos + last.errorNanos + MIN_GATE_NANOS;
+        if (Math.abs(rise) - slack > maxDriftNsPerSec * Math.max(spanSec, 0)) {
+            return false;
+        }
+        double slope = spanSec > 0 ? rise / spanSec : 0;
+        for (int i = 1; i < list.size() - 1; i++) {
+            Entry e = list.get(i);
+            double onLine = first.offsetNanos + slope * (e.monoNanos - first.monoNanos) / NANOS_PER_SEC;
+            if (Math.abs(e.offsetNanos - onLine) > slack + e.errorNanos) {
+                return false;
             }
         }
         return true;

@@ -26,8 +26,8 @@ public final class Slave {
     static final double SAVE_LOG_CHANGE_NS_PER_SEC = 1_000.0;
     /** Consecutive failed measurements before the master is called unreachable (one lost burst is not news). */
     static final int UNREACHABLE_AFTER_FAILURES = 2;
-    /** The timetrim is saved only once its uncertainty is below this, ns/s (1 ppm). */
-    static final double SAVE_MAX_SD_NS_PER_SEC = 1_000.0;
+    /** The timetrim is saved only once its skew is below this, ns/s (1 ppm). */
+    static final double SAVE_MAX_SKEW_NS_PER_SEC = 1_000.0;
 
     private final Settings settings;
     private final Reference reference;
@@ -78,7 +78,7 @@ public final class Slave {
     public void run() throws InterruptedException {
         OptionalLong saved = settings.measureOnly() ? OptionalLong.empty() : timetrim.load();
         double trim = saved.isPresent() ? saved.getAsLong() : settings.initDriftNsPerSec();
-        Filter filter = new Filter(settings.maxDriftNsPerSec(), settings.stepThresholdNanos() / 2);
+        Filter filter = new Filter(settings.maxDriftNsPerSec());
         ClockChangeListener boundFollower = (mono, df, step) -> bound = bound.afterChange(mono, df, step);
         Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
                 List.of(filter, boundFollower));
@@ -142,7 +142,7 @@ public final class Slave {
                 }
             }
             if (!settings.measureOnly() && schedule.primed(goodMeasurements)
-                    && discipline.timetrimSdNsPerSec() < SAVE_MAX_SD_NS_PER_SEC
+                    && discipline.timetrimSkewNsPerSec() < SAVE_MAX_SKEW_NS_PER_SEC
                     && (Double.isNaN(savedTrim) || now - lastSaveMono >= SAVE_INTERVAL_NANOS)
                     && !(Math.abs(discipline.timetrimNsPerSec() - savedTrim) < SAVE_MIN_CHANGE_NS_PER_SEC)) {
                 long t = Math.round(discipline.timetrimNsPerSec());

@@ -24,7 +24,7 @@ class FilterTest {
     }
 
     static Filter filter() {
-        return new Filter(Settings.DEFAULT_MAX_DRIFT_NS_PER_SEC, Settings.DEFAULT_STEP_THRESHOLD_NANOS / 2);
+        return new Filter(Settings.DEFAULT_MAX_DRIFT_NS_PER_SEC);
     }
 
     @Test
@@ -88,7 +88,7 @@ class FilterTest {
 
     @Test
     void sampleImplyingMoreThanMaxDriftIsRejected() {
-        Filter f = new Filter(1_000, 64_000_000);  // -D 1 µs/s
+        Filter f = new Filter(1_000);  // -D 1 µs/s
         for (int i = 0; i < 10; i++) {
             f.add(new Sample("t", T0 + i * SEC, T0 + i * SEC, 0, 100_000, 50_000));
         }
