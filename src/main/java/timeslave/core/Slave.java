@@ -3,46 +3,222 @@ package timeslave.core;
 import timeslave.log.Log;
 import timeslave.ref.MeasurementException;
 import timeslave.ref.Reference;
+import timeslave.time.ClockException;
 import timeslave.time.Scheduler;
 import timeslave.time.SystemClock;
 
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
 /**
  * The main loop: measure, filter, discipline, wait; the same code runs on the real clock and in
- * the simulator. (Skeleton: measures and logs only; the filter and discipline replace the body.)
+ * the simulator. Under -m it measures and logs but never calls a {@link SystemClock} write method.
  */
 public final class Slave {
+
+    /** How often the timetrim is saved when it has changed, ns (chrony's driftfile interval, 1 h). */
+    static final long SAVE_INTERVAL_NANOS = 3_600_000_000_000L;
+    /** Smallest change worth saving, ns/s (the file's resolution). */
+    static final double SAVE_MIN_CHANGE_NS_PER_SEC = 1.0;
+    /** A save is logged at INFO only when the timetrim moved this far since the last logged one, ns/s (1 ppm). */
+    static final double SAVE_LOG_CHANGE_NS_PER_SEC = 1_000.0;
+    /** Consecutive failed measurements before the master is called unreachable (one lost burst is not news). */
+    static final int UNREACHABLE_AFTER_FAILURES = 2;
+    /** The timetrim is saved only once its skew is below this, ns/s (1 ppm). */
+    static final double SAVE_MAX_SKEW_NS_PER_SEC = 1_000.0;
+
     private final Settings settings;
     private final Reference reference;
     private final SystemClock clock;
     private final Scheduler scheduler;
     private final Log log;
     private final TimetrimStore timetrim;
+    private final RandomGenerator random;
     private volatile boolean stopping;
+
+    private volatile ErrorBound bound = ErrorBound.UNKNOWN;
+    private volatile double timetrimNsPerSec;
+    private volatile int goodMeasurements;
 
     public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
                  TimetrimStore timetrim) {
+        this(settings, reference, clock, scheduler, log, timetrim, new SplittableRandom(settings.seed()));
+    }
+
+    /** As above, with the random source for the schedule given (the simulator shares its seed). */
+    public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
+                 TimetrimStore timetrim, RandomGenerator random) {
         this.settings = settings;
         this.reference = reference;
         this.clock = clock;
         this.scheduler = scheduler;
         this.log = log;
         this.timetrim = timetrim;
+        this.random = random;
+    }
+
+    /** The current error bound (ClockBound-style); {@link ErrorBound#UNKNOWN} before the first measurement. */
+    public ErrorBound errorBound() {
+        return bound;
+    }
+
+    /** The timetrim now in force (or, under -m, that would be), ns/s. */
+    public double timetrimNsPerSec() {
+        return timetrimNsPerSec;
+    }
+
+    /** Good measurements so far. */
+    public int goodMeasurements() {
+        return goodMeasurements;
     }
 
     /** Runs until {@link #stop()}. */
     public void run() throws InterruptedException {
-        while (!stopping) {
+        OptionalLong saved = settings.measureOnly() ? OptionalLong.empty() : timetrim.load();
+        double trim = saved.isPresent() ? saved.getAsLong() : settings.initDriftNsPerSec();
+        Filter filter = new Filter(settings.maxDriftNsPerSec());
+        ClockChangeListener boundFollower = (mono, df, step) -> bound = bound.afterChange(mono, df, step);
+        Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
+                List.of(filter, boundFollower));
+        Schedule schedule = new Schedule(settings.rateNanos(), saved.isPresent(), random);
+        timetrimNsPerSec = discipline.timetrimNsPerSec();
+        if (!settings.measureOnly()) {
+            if (saved.isPresent()) {
+                log.info("timetrim " + saved.getAsLong() + " ns/s restored");
+            }
             try {
-                Sample s = reference.measure();
-                log.debug(1, "offset " + s.offsetNanos() + " ns from " + s.source());
-            } catch (MeasurementException e) {
-                log.err(e.getMessage());
+                discipline.start(clock.monotonicNanos());
+            } catch (ClockException e) {
+                log.err("cannot set the clock frequency: " + e.getMessage());
+            }
+        }
+        boolean unreachable = false;
+        int failures = 0;
+        double savedTrim = saved.isPresent() ? saved.getAsLong() : Double.NaN;
+        double loggedTrim = savedTrim;
+        long lastSaveMono = clock.monotonicNanos();
+        long nextMeasureMono = clock.monotonicNanos();
+        while (!stopping) {
+            long now = clock.monotonicNanos();
+            if (now >= nextMeasureMono) {
+                boolean ok;
+                long interval;
+                try {
+                    Sample s = reference.measure();
+                    ok = true;
+                    failures = 0;
+                    if (unreachable) {
+                        log.notice("master " + reference.name() + " back");
+                        unreachable = false;
+                    }
+                    int good = goodMeasurements;
+                    interval = schedule.nextIntervalNanos(good + 1, true);
+                    handle(s, filter, discipline, interval);
+                } catch (MeasurementException e) {
+                    ok = false;
+                    interval = schedule.nextIntervalNanos(goodMeasurements, false);
+                    failures++;
+                    if (!unreachable && failures >= UNREACHABLE_AFTER_FAILURES) {
+                        log.err("master " + reference.name() + " unreachable: " + e.getMessage());
+                        unreachable = true;
+                    } else {
+                        log.debug(1, "master " + reference.name() + ": " + e.getMessage());
+                    }
+                }
+                if (ok) {
+                    goodMeasurements++;
+                }
+                nextMeasureMono = clock.monotonicNanos() + interval;
+                timetrimNsPerSec = discipline.timetrimNsPerSec();
+            }
+            now = clock.monotonicNanos();
+            if (!settings.measureOnly() && discipline.slewEndMono() <= now) {
+                try {
+                    discipline.endSlew(now);
+                } catch (ClockException e) {
+                    log.err("cannot set the clock frequency: " + e.getMessage());
+                }
+            }
+            if (!settings.measureOnly() && schedule.primed(goodMeasurements)
+                    && discipline.timetrimSkewNsPerSec() < SAVE_MAX_SKEW_NS_PER_SEC
+                    && (Double.isNaN(savedTrim) || now - lastSaveMono >= SAVE_INTERVAL_NANOS)
+                    && !(Math.abs(discipline.timetrimNsPerSec() - savedTrim) < SAVE_MIN_CHANGE_NS_PER_SEC)) {
+                long t = Math.round(discipline.timetrimNsPerSec());
+                if (timetrim.save(t)) {
+                    String line = "timetrim " + t + " ns/s saved";
+                    if (Double.isNaN(loggedTrim) || Math.abs(t - loggedTrim) >= SAVE_LOG_CHANGE_NS_PER_SEC) {
+                        log.info(line);
+                        loggedTrim = t;
+                    } else {
+                        log.debug(1, line);
+                    }
+                    savedTrim = t;
+                }
+                lastSaveMono = now;
             }
             if (stopping) {
                 break;
             }
-            scheduler.waitUntil(clock.monotonicNanos() + settings.rateNanos());
+            long deadline = settings.measureOnly() ? nextMeasureMono : Math.min(nextMeasureMono, discipline.slewEndMono());
+            scheduler.waitUntil(deadline);
         }
+    }
+
+    private void handle(Sample s, Filter filter, Discipline discipline, long intervalNanos) {
+        Filter.Verdict v = filter.add(s);
+        log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
+                + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
+        if (v == Filter.Verdict.JUMP) {
+            log.notice("offset jumped to " + Seconds.signed(s.offsetNanos()) + " s; filter restarted");
+        }
+        long now = clock.monotonicNanos();
+        Estimate e = filter.estimate(now);
+        if (e == null) {
+            updateBound(filter, null, now);
+            return;
+        }
+        log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
+                + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
+                + " ppm samples " + e.samples());
+        if (settings.measureOnly()) {
+            log.info("offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
+                    + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
+                    + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
+            updateBound(filter, e, now);
+            return;
+        }
+        boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES);
+        if (Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && agreeing) {
+            filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
+            e = filter.estimate(now);
+        }
+        try {
+            discipline.update(e, agreeing, now, intervalNanos);
+        } catch (ClockException ex) {
+            log.err("cannot adjust the clock: " + ex.getMessage());
+        }
+        Estimate after = filter.estimate(now);
+        updateBound(filter, after, now);
+        ErrorBound b = bound;
+        try {
+            clock.setErrorEstimates(Math.round(Math.min(b.maxErrorNanos(now), 16e9)),
+                    Math.round(Math.min(after.offsetSdNanos(), 16e9)), b.known() && b.maxErrorNanos(now) < 16e9);
+        } catch (ClockException ex) {
+            log.debug(1, "cannot set the error estimates: " + ex.getMessage());
+        }
+    }
+
+    private void updateBound(Filter filter, Estimate e, long now) {
+        double[] iv = filter.interval(now, ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC);
+        if (iv == null) {
+            return;
+        }
+        double freq = e == null ? 0 : e.freqNsPerSec();
+        double growth = ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC
+                + (e == null ? settings.maxDriftNsPerSec() : e.skewNsPerSec());
+        bound = new ErrorBound(now, iv[0], iv[1], freq, growth);
     }
 
     /** Asks {@link #run()} to return after the current step; safe from any thread. */

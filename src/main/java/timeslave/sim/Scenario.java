@@ -1,0 +1,155 @@
+package timeslave.sim;
+
+import timeslave.core.Settings;
+
+import java.util.OptionalLong;
+
+/**
+ * One simulated situation: the clock's start, the oscillator, the path, the daemon's settings
+ * and any mishap. Scenarios are written as "defaults, except…" ({@link #defaults()} then withers).
+ */
+public final class Scenario implements Cloneable {
+    String name = "default";
+    long seconds = 86_400;
+    long statsFromSec = 3_600;
+    double initialOffsetNanos = 2e9;       // local − true: the clock starts this far ahead
+    double freqNsPerSec = 50_000;          // the oscillator runs this fast
+    double wanderNsPerSec = 1.0;           // 1e-9 per √s
+    SimPath path = SimPath.symmetric(100_000, 100_000);
+    int probes = 4;
+    Settings settings = Settings.defaults();
+    OptionalLong savedTrimNsPerSec = OptionalLong.empty();
+    long silentFromSec = -1;
+    long silentToSec = -1;
+    long externalStepAtSec = -1;
+    long externalStepNanos;
+    long lieAtSec = -1;
+    long lieNanos;
+
+    /** The --simulate default: 2 s off, 50 ppm fast, path100 (100 µs + Exp(100 µs) each way), timeslave's -r 210 s, one day. */
+    public static Scenario defaults() {
+        return new Scenario();
+    }
+
+    private Scenario copy() {
+        try {
+            return (Scenario) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public Scenario name(String v) {
+        Scenario c = copy();
+        c.name = v;
+        return c;
+    }
+
+    public Scenario seconds(long v) {
+        Scenario c = copy();
+        c.seconds = v;
+        return c;
+    }
+
+    public Scenario statsFromSec(long v) {
+        Scenario c = copy();
+        c.statsFromSec = v;
+        return c;
+    }
+
+    /** The clock starts {@code v} seconds ahead of true time. */
+    public Scenario offsetSec(double v) {
+        Scenario c = copy();
+        c.initialOffsetNanos = v * 1e9;
+        return c;
+    }
+
+    /** The oscillator runs {@code v} ppm fast. */
+    public Scenario freqPpm(double v) {
+        Scenario c = copy();
+        c.freqNsPerSec = v * 1000;
+        return c;
+    }
+
+    /** Random-walk frequency wander, as a fraction per √s (1e-9 = clknetsim's default). */
+    public Scenario wander(double v) {
+        Scenario c = copy();
+        c.wanderNsPerSec = v * 1e9;
+        return c;
+    }
+
+    public Scenario path(SimPath v) {
+        Scenario c = copy();
+        c.path = v;
+        return c;
+    }
+
+    public Scenario probes(int v) {
+        Scenario c = copy();
+        c.probes = v;
+        return c;
+    }
+
+    public Scenario settings(Settings v) {
+        Scenario c = copy();
+        c.settings = v;
+        return c;
+    }
+
+    /** -r in seconds. */
+    public Scenario rateSec(double v) {
+        return settings(settings.withRateNanos(Math.round(v * 1e9)));
+    }
+
+    public Scenario measureOnly() {
+        return settings(settings.withMeasureOnly(true));
+    }
+
+    /** A timetrim file holding exactly the correction the oscillator needs. */
+    public Scenario exactSavedTrim() {
+        Scenario c = copy();
+        c.savedTrimNsPerSec = OptionalLong.of(Math.round(-freqNsPerSec));
+        return c;
+    }
+
+    public Scenario silent(long fromSec, long toSec) {
+        Scenario c = copy();
+        c.silentFromSec = fromSec;
+        c.silentToSec = toSec;
+        return c;
+    }
+
+    public Scenario externalStep(long atSec, double stepSec) {
+        Scenario c = copy();
+        c.externalStepAtSec = atSec;
+        c.externalStepNanos = Math.round(stepSec * 1e9);
+        return c;
+    }
+
+    public Scenario lieOnce(long atSec, double bySec) {
+        Scenario c = copy();
+        c.lieAtSec = atSec;
+        c.lieNanos = Math.round(bySec * 1e9);
+        return c;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long seconds() {
+        return seconds;
+    }
+
+    public SimPath path() {
+        return path;
+    }
+
+    public int probes() {
+        return probes;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,41 @@
+package timeslave.sim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The named scenarios, each stated as its difference from {@link Scenario#defaults()}; shared by --simulate and the tests. */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    private static final Map<String, Supplier<Scenario>> ALL = new LinkedHashMap<>();
+
+    static {
+        put("default", Scenario::defaults);
+        put("large-frequency-offset", () -> Scenario.defaults().offsetSec(0.1).freqPpm(500));
+        put("step-on-large-offset", () -> Scenario.defaults().offsetSec(-30));
+        put("timetrim-restored", () -> Scenario.defaults().offsetSec(0.01).exactSavedTrim());
+        put("packet-loss", () -> Scenario.defaults().path(Scenario.defaults().path().withLoss(0.3)));
+        put("asymmetric-delay", () -> Scenario.defaults().path(Scenario.defaults().path().withJitterAsymmetry(0.47)));
+        put("reference-silent", () -> Scenario.defaults().seconds(3 * 86_400).silent(36_000, 36_000 + 86_400));
+        put("clock-stepped-by-someone-else", () -> Scenario.defaults().externalStep(40_000, 0.5));
+        put("measure-only", () -> Scenario.defaults().measureOnly());
+        put("one-bad-sample", () -> Scenario.defaults().lieOnce(40_000, 1.0));
+    }
+
+    private static void put(String name, Supplier<Scenario> s) {
+        ALL.put(name, () -> s.get().name(name));
+    }
+
+    /** The scenario of that name, or null. */
+    public static Scenario named(String name) {
+        Supplier<Scenario> s = ALL.get(name);
+        return s == null ? null : s.get();
+    }
+
+    /** All names, in a stable order. */
+    public static Iterable<String> names() {
+        return ALL.keySet();
+    }
+}

@@ -1,0 +1,98 @@
+package timeslave.sim;
+
+import timeslave.core.Sample;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.Reference;
+
+import java.util.SplittableRandom;
+
+/**
+ * A perfect server at the far end of a {@link SimPath}: each measurement is a burst of SNTP-like
+ * exchanges with the four timestamps T1..T4, reduced to the lowest-delay reply (RFC 5905 §8:
+ * offset = ((T2 − T1) + (T3 − T4))/2, delay = (T4 − T1) − (T3 − T2)). It can be silenced for a
+ * while, or lie once.
+ */
+final class SimReference implements Reference {
+    /** How long a lost probe is waited for, ns (-w default 1 s). */
+    static final long PROBE_WAIT_NANOS = 1_000_000_000L;
+
+    private final SimWorld world;
+    private final SimPath path;
+    private final SplittableRandom random;
+    private final int probes;
+    private long silentFromNanos = Long.MAX_VALUE;
+    private long silentToNanos = Long.MAX_VALUE;
+    private long lieAtNanos = Long.MAX_VALUE;
+    private long lieNanos;
+    private long packets;
+
+    SimReference(SimWorld world, SimPath path, int probes, SplittableRandom random) {
+        this.world = world;
+        this.path = path;
+        this.probes = probes;
+        this.random = random;
+    }
+
+    /** No replies between these seconds after the start. */
+    void silent(long fromSec, long toSec) {
+        silentFromNanos = SimWorld.START_NANOS + fromSec * 1_000_000_000L;
+        silentToNanos = SimWorld.START_NANOS + toSec * 1_000_000_000L;
+    }
+
+    /** The first measurement at or after {@code atSec} gets timestamps off by {@code nanos} (a broken server). */
+    void lieOnce(long atSec, long nanos) {
+        lieAtNanos = SimWorld.START_NANOS + atSec * 1_000_000_000L;
+        lieNanos = nanos;
+    }
+
+    /** Probes sent so far. */
+    long packets() {
+        return packets;
+    }
+
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    @Override
+    public Sample measure() throws MeasurementException {
+        boolean silent = world.trueNanos() >= silentFromNanos && world.trueNanos() < silentToNanos;
+        long lie = 0;
+        if (world.trueNanos() >= lieAtNanos) {
+            lie = lieNanos;
+            lieAtNanos = Long.MAX_VALUE;
+        }
+        Sample best = null;
+        for (int i = 0; i < probes; i++) {
+            packets++;
+            double t1 = world.localNanosExact();
+            long mono1 = world.monotonicNanos();
+            long up = path.delayNanos(true, random);
+            long down = path.delayNanos(false, random);
+            if (silent || up < 0 || down < 0) {
+                world.advance(PROBE_WAIT_NANOS);
+                continue;
+            }
+            world.advance(up);
+            double t2 = world.trueNanos() + lie;
+            double t3 = t2;
+            world.advance(down);
+            double t4 = world.localNanosExact();
+            long mono4 = world.monotonicNanos();
+            double offset = ((t2 - t1) + (t3 - t4)) / 2;
+            double delay = (t4 - t1) - (t3 - t2);
+            long delayNanos = Math.max(0, Math.round(delay));
+            Sample s = new Sample("sim", mono1 + (mono4 - mono1) / 2, Math.round((t1 + t4) / 2), Math.round(offset),
+                    delayNanos, delayNanos / 2 + 1);
+            if (best == null || s.delayNanos() < best.delayNanos()) {
+                best = s;
+            }
+        }
+        if (best == null) {
+            throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply to " + probes
+                    + (probes == 1 ? " probe" : " probes"));
+        }
+        return best;
+    }
+}

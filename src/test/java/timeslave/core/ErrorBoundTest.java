@@ -1,0 +1,56 @@
+package timeslave.core;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorBoundTest {
+    static final long SEC = 1_000_000_000L;
+    static final long T0 = 100 * SEC;
+
+    final ErrorBound b = new ErrorBound(T0, -50_000, 70_000, 1_000, 15_000);
+
+    @Test
+    void movesWithFrequencyAndWidensWithGrowth() {
+        assertEquals(-50_000 + 10_000 - 150_000, b.lo(T0 + 10 * SEC), 1e-6);
+        assertEquals(70_000 + 10_000 + 150_000, b.hi(T0 + 10 * SEC), 1e-6);
+        assertEquals(60_000 + 150_000, b.halfWidthNanos(T0 + 10 * SEC), 1e-6);
+        assertEquals(230_000, b.maxErrorNanos(T0 + 10 * SEC), 1e-6);
+    }
+
+    @Test
+    void nowGivesEarliestAndLatestTrueTime() {
+        ErrorBound.Interval i = b.now(1_000_000_000_000L, T0);
+        assertEquals(1_000_000_000_000L - 50_000, i.earliestNanos());
+        assertEquals(1_000_000_000_000L + 70_000, i.latestNanos());
+    }
+
+    @Test
+    void aFrequencyChangeKeepsTheIntervalAtTheChangeAndBendsItAfter() {
+        long tc = T0 + 20 * SEC;
+        ErrorBound after = b.afterChange(tc, 1_000, 0);
+        assertEquals(b.lo(tc), after.lo(tc), 1e-6);
+        assertEquals(b.hi(tc), after.hi(tc), 1e-6);
+        assertEquals(0, after.freqNsPerSec(), 1e-9);
+        // the offset no longer moves, so the centre stays put
+        double centre = (after.lo(tc + 10 * SEC) + after.hi(tc + 10 * SEC)) / 2;
+        assertEquals((after.lo(tc) + after.hi(tc)) / 2, centre, 1e-6);
+    }
+
+    @Test
+    void aStepShiftsTheInterval() {
+        ErrorBound after = b.afterChange(T0, 0, 10_000);
+        assertEquals(-60_000, after.lo(T0), 1e-6);
+        assertEquals(60_000, after.hi(T0), 1e-6);
+    }
+
+    @Test
+    void unknownBoundCoversEverything() {
+        assertFalse(ErrorBound.UNKNOWN.known());
+        ErrorBound.Interval i = ErrorBound.UNKNOWN.now(5, 5);
+        assertEquals(Long.MIN_VALUE, i.earliestNanos());
+        assertTrue(ErrorBound.UNKNOWN.afterChange(1, 2, 3) == ErrorBound.UNKNOWN);
+    }
+}

@@ -1,0 +1,165 @@
+package timeslave.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FilterTest {
+    static final long SEC = 1_000_000_000L;
+    static final long T0 = 5_000 * SEC;
+
+    /** A two-way exchange over base + Exp(jitter) each way against a clock whose offset is a + b·t. */
+    static Sample exchange(SplittableRandom r, long mono, double offsetNanos, double baseNanos, double upJitter,
+                           double downJitter) {
+        double up = baseNanos + upJitter * -Math.log(1 - r.nextDouble());
+        double down = baseNanos + downJitter * -Math.log(1 - r.nextDouble());
+        double measured = offsetNanos + (up - down) / 2;
+        long delay = Math.round(up + down);
+        return new Sample("test", mono, mono, Math.round(measured), delay, delay / 2 + 1);
+    }
+
+    static Filter filter() {
+        return new Filter(Settings.DEFAULT_MAX_DRIFT_NS_PER_SEC);
+    }
+
+    @Test
+    void fewerThanThreeSamplesGiveNoEstimate() {
+        Filter f = filter();
+        f.add(new Sample("t", T0, T0, 1000, 100, 51));
+        f.add(new Sample("t", T0 + SEC, T0 + SEC, 1000, 100, 51));
+        assertNull(f.estimate(T0 + SEC));
+    }
+
+    @Test
+    void recoversOffsetAndFrequencyFromJitteredSamples() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            Filter f = filter();
+            double a = 250_000;        // ns at T0
+            double b = -3_000;         // ns/s
+            for (int i = 0; i < 40; i++) {
+                long mono = T0 + i * 16 * SEC;
+                f.add(exchange(r, mono, a + b * i * 16, 100_000, 100_000, 100_000));
+            }
+            long now = T0 + 39 * 16 * SEC;
+            Estimate e = f.estimate(now);
+            assertNotNull(e);
+            double truth = a + b * 39 * 16;
+            assertTrue(Math.abs(e.offsetNanos() - truth) < 40_000, "seed " + seed + ": offset " + e.offsetNanos()
+                    + " truth " + truth);
+            assertTrue(Math.abs(e.freqNsPerSec() - b) < 200, "seed " + seed + ": freq " + e.freqNsPerSec());
+            assertTrue(e.skewNsPerSec() > Math.abs(e.freqNsPerSec() - b), "seed " + seed + ": skew must bound the error");
+        }
+    }
+
+    @Test
+    void lowDelaySamplesOutweighLongDelayOnes() {
+        Filter f = filter();
+        // True offset 0. Samples with 1 ms extra delay on the way back read −0.5 ms; the few fast ones read 0.
+        for (int i = 0; i < 30; i++) {
+            long mono = T0 + i * 16 * SEC;
+            boolean fast = i % 5 == 0;
+            long delay = fast ? 200_000 : 1_200_000;
+            long offset = fast ? 0 : -500_000;
+            f.add(new Sample("t", mono, mono, offset, delay, delay / 2));
+        }
+        Estimate e = f.estimate(T0 + 29 * 16 * SEC);
+        assertTrue(Math.abs(e.offsetNanos()) < 50_000, "estimate " + e.offsetNanos() + " should follow the fast samples");
+    }
+
+    @Test
+    void singleSpikeIsRejectedAndChangesNothing() {
+        SplittableRandom r = new SplittableRandom(7);
+        Filter f = filter();
+        for (int i = 0; i < 20; i++) {
+            f.add(exchange(r, T0 + i * 64 * SEC, 0, 100_000, 100_000, 100_000));
+        }
+        long now = T0 + 20 * 64 * SEC;
+        double before = f.estimate(now).offsetNanos();
+        Filter.Verdict v = f.add(new Sample("liar", now, now, 300_000_000L, 250_000, 125_000));
+        assertEquals(Filter.Verdict.REJECTED_SPIKE, v);
+        assertEquals(before, f.estimate(now).offsetNanos(), 1e-6);
+    }
+
+    @Test
+    void sampleImplyingMoreThanMaxDriftIsRejected() {
+        Filter f = new Filter(1_000);  // -D 1 µs/s
+        for (int i = 0; i < 10; i++) {
+            f.add(new Sample("t", T0 + i * SEC, T0 + i * SEC, 0, 100_000, 50_000));
+        }
+        // 10 ms off one second later: 10 000 000 ns/s implied, far beyond 1 000 ns/s.
+        Filter.Verdict v = f.add(new Sample("t", T0 + 10 * SEC, T0 + 10 * SEC, 10_000_000, 100_000, 50_000));
+        assertEquals(Filter.Verdict.REJECTED_DRIFT, v);
+    }
+
+    @Test
+    void threeAgreeingRejectionsRestartTheFilterOnThem() {
+        Filter f = filter();
+        for (int i = 0; i < 20; i++) {
+            f.add(new Sample("t", T0 + i * 64 * SEC, T0, 0, 100_000, 50_000));
+        }
+        long t = T0 + 20 * 64 * SEC;
+        assertEquals(Filter.Verdict.REJECTED_SPIKE, f.add(new Sample("t", t, t, -500_000_000, 100_000, 50_000)));
+        assertEquals(Filter.Verdict.REJECTED_SPIKE, f.add(new Sample("t", t + 64 * SEC, t, -500_000_000, 100_000, 50_000)));
+        assertEquals(Filter.Verdict.JUMP, f.add(new Sample("t", t + 128 * SEC, t, -500_000_000, 100_000, 50_000)));
+        assertEquals(3, f.size());
+        assertEquals(-500_000_000, f.estimate(t + 128 * SEC).offsetNanos(), 1_000);
+        assertTrue(f.newestAgree(3));
+    }
+
+    @Test
+    void disagreeingSamplesDoNotAgree() {
+        Filter f = filter();
+        f.add(new Sample("t", T0, T0, 2_000_000_000L, 100_000, 50_000));
+        f.add(new Sample("t", T0 + 2 * SEC, T0, 3_000_000_000L, 100_000, 50_000));
+        f.add(new Sample("t", T0 + 4 * SEC, T0, 2_000_000_000L, 100_000, 50_000));
+        assertTrue(!f.newestAgree(3));
+    }
+
+    @Test
+    void clockChangesCorrectStoredSamples() {
+        Filter f = filter();
+        for (int i = 0; i < 10; i++) {
+            long mono = T0 + i * 10 * SEC;
+            f.add(new Sample("t", mono, mono, 1_000_000 + 2_000L * i * 10, 1000, 500));   // +2000 ns/s
+        }
+        long tc = T0 + 90 * SEC;
+        Estimate before = f.estimate(tc);
+        assertEquals(2_000, before.freqNsPerSec(), 1e-6);
+        f.clockChanged(tc, 2_000, 0);   // the clock now runs 2000 ns/s faster
+        Estimate after = f.estimate(tc);
+        assertEquals(0, after.freqNsPerSec(), 1e-6);
+        assertEquals(before.offsetNanos(), after.offsetNanos(), 1e-3);
+        f.clockChanged(tc, 0, 1_180_000);   // stepped forward by the whole offset
+        assertEquals(0, f.estimate(tc).offsetNanos(), 1e-3);
+        assertEquals(0, f.estimate(tc + 100 * SEC).offsetNanos(), 1e-3);
+    }
+
+    @Test
+    void intervalHoldsTheTruthAndWidensWithTime() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            Filter f = filter();
+            for (int i = 0; i < 30; i++) {
+                f.add(exchange(r, T0 + i * 16 * SEC, 0, 50_000, 10_000, 10_000));
+            }
+            long now = T0 + 29 * 16 * SEC;
+            double[] iv = f.interval(now, 15_000);
+            assertTrue(iv[0] <= 0 && iv[1] >= 0, "seed " + seed + ": truth 0 outside [" + iv[0] + ", " + iv[1] + "]");
+            double[] later = f.interval(now + 100 * SEC, 15_000);
+            assertTrue(later[1] - later[0] > iv[1] - iv[0] + 2 * 15_000 * 100 * 0.99, "seed " + seed);
+        }
+    }
+
+    @Test
+    void studentTFallsWithDegreesOfFreedom() {
+        assertEquals(636.6, Filter.studentT(1), 0.1);
+        assertTrue(Filter.studentT(10) > Filter.studentT(30));
+        assertEquals(3.5, Filter.studentT(100), 1e-9);
+    }
+}

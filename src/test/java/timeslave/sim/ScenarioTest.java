@@ -1,0 +1,108 @@
+package timeslave.sim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One simulated behaviour per test, each scenario stated as its difference from the defaults
+ * ({@link Scenarios}), each run over several seeds with chrony's loose floors.
+ */
+class ScenarioTest {
+
+    static long count(SimRun run, String fragment) {
+        return run.logLines().stream().filter(l -> l.contains(fragment)).count();
+    }
+
+    /** Log lines (without the virtual-time prefix) matching {@code regex} entirely. */
+    static long matching(SimRun run, String regex) {
+        return run.logLines().stream().map(l -> l.substring(13)).filter(l -> l.matches(regex)).count();
+    }
+
+    @Test
+    void defaultReachesOneMillisecondAndTheTimetrimWithinADay() {
+        SeedRunner.check(Scenarios.named("default"), (run, r) -> SeedRunner.floors(r, 600));
+    }
+
+    @Test
+    void largeFrequencyOffset() {
+        SeedRunner.check(Scenarios.named("large-frequency-offset"), (run, r) -> SeedRunner.floors(r, 3_600));
+    }
+
+    @Test
+    void stepOnLargeOffset() {
+        SeedRunner.check(Scenarios.named("step-on-large-offset"), (run, r) -> SeedRunner.list(SeedRunner.floors(r, 60),
+                r.steps() == 1 ? null : r.steps() + " steps, expected 1",
+                matching(run, "NOTICE clock stepped by \\+(29\\.99|30\\.00)\\d+ s") == 1 ? null : "no step line of +30 s"));
+    }
+
+    @Test
+    void timetrimRestored() {
+        SeedRunner.check(Scenarios.named("timetrim-restored").statsFromSec(60), (run, r) -> SeedRunner.list(
+                SeedRunner.floors(r, 60),
+                r.steps() == 0 ? null : "stepped " + r.steps() + " times though 10 ms is below the threshold",
+                r.freqErrPpm1h() <= 0.1 ? null : "timetrim error at 1 h " + r.freqErrPpm1h() + " ppm > 0.1",
+                matching(run, "INFO +timetrim -50000 ns/s restored") == 1 ? null : "no restore line"));
+    }
+
+    @Test
+    void packetLoss() {
+        SeedRunner.check(Scenarios.named("packet-loss"), (run, r) -> SeedRunner.floors(r, 600));
+    }
+
+    @Test
+    void asymmetricDelay() {
+        SeedRunner.check(Scenarios.named("asymmetric-delay"), (run, r) -> SeedRunner.floors(r, 600));
+    }
+
+    @Test
+    void referenceSilentForADay() {
+        // Silent from 36 000 s to 122 400 s of a three-day run: free-running on the timetrim, then back.
+        SeedRunner.check(Scenarios.named("reference-silent"), (run, r) -> {
+            List<String> broken = new ArrayList<>();
+            if (r.syncSec() < 0 || r.syncSec() > 122_400 + 1_000) {
+                broken.add("not back below 1 ms within 1000 s of the reference's return: " + r.syncSec());
+            }
+            if (r.maxNanos() > 50_000_000) {
+                broken.add("drifted " + r.maxNanos() + " ns while free-running, more than 50 ms");
+            }
+            if (r.steps() != 1) {
+                broken.add(r.steps() + " steps, expected only the first");
+            }
+            if (count(run, "ERR    master sim unreachable: ") != 1 || count(run, "NOTICE master sim back") != 1) {
+                broken.add("expected one unreachable and one back line: " + run.logLines());
+            }
+            if (r.boundValidFraction() < 0.9999) {
+                broken.add("bound valid only " + r.boundValidFraction());
+            }
+            return broken;
+        });
+    }
+
+    @Test
+    void clockSteppedBySomeoneElse() {
+        // +0.5 s at 40 000 s: the filter must believe the agreeing measurements and step back.
+        SeedRunner.check(Scenarios.named("clock-stepped-by-someone-else"), (run, r) -> SeedRunner.list(List.of(),
+                r.syncSec() >= 40_000 && r.syncSec() <= 41_000 ? null : "resynchronised at " + r.syncSec(),
+                r.steps() == 2 ? null : r.steps() + " steps, expected 2",
+                matching(run, "NOTICE offset jumped to -0\\.(49|50)\\d+ s; filter restarted") == 1 ? null : "no jump line",
+                matching(run, "NOTICE clock stepped by -0\\.(49|50)\\d+ s") == 1 ? null : "no step line of -0.5 s"));
+    }
+
+    @Test
+    void measureOnlyNeverAdjusts() {
+        SeedRunner.check(Scenarios.named("measure-only").seconds(20_000), (run, r) -> SeedRunner.list(List.of(),
+                r.clockWrites() == 0 ? null : r.clockWrites() + " clock writes under -m",
+                r.steps() == 0 ? null : "stepped under -m",
+                count(run, "INFO   offset -") > 50 ? null : "too few measurement lines under -m"));
+    }
+
+    @Test
+    void oneBadSampleNoStep() {
+        // The server lies by +1 s once at 40 000 s.
+        SeedRunner.check(Scenarios.named("one-bad-sample"), (run, r) -> SeedRunner.list(SeedRunner.floors(r, 600),
+                r.steps() == 1 ? null : r.steps() + " steps, expected only the first",
+                count(run, "offset jumped") == 0 ? null : "the filter believed one sample"));
+    }
+}
