@@ -253,9 +253,15 @@ class MainTest {
 
     @Test
     void simulateGetsTheRestOfTheWords() {
-        int status = run(new FakePlatform(), "--simulate", "-r", "3");
-        assertTrue(status != 2 && !err().contains("usage:"), "the words after --simulate are not ours to parse: "
-                + err());
+        assertEquals(0, run(new FakePlatform(), "--simulate", "--seconds", "600", "--quiet"), err());
+        assertTrue(out().contains("summary: scenario default"), "the simulator ran: " + out());
+    }
+
+    @Test
+    void simulateWordsAreTheSimulatorsToReject() {
+        run(new FakePlatform(), "--simulate", "-r", "3");
+        assertTrue(err().startsWith("timeslave: --simulate: unknown argument -r"), err());
+        assertTrue(!err().contains(OptionsParser.usage()), "not the daemon's usage: " + err());
     }
 
     @Test
