@@ -2,16 +2,25 @@ package timeslave.ref.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 import timeslave.time.TimeSource;
 
 /**
  * A real tty (or /dev/pts/N, or a symlink to one) through jSerialComm: 9600 baud, 8N1, raw, no
  * flow control, reads that return as soon as bytes arrive (semi-blocking) within a deadline.
+ * jSerialComm gives no receive timestamps: callers stamp when read returns.
  */
 public final class JSerialCommLine implements SerialLine {
 
     /** jSerialComm's timeouts are whole milliseconds; a read never waits less than this. */
     static final int MIN_READ_TIMEOUT_MILLIS = 1;
+
+    /**
+     * How often {@link #discardUntil} looks for input. jSerialComm's read timeouts on Linux end
+     * in whole tenths of a second (VTIME), too coarse for a 20 ms pause, so pauses poll instead.
+     */
+    static final long DISCARD_POLL_NANOS = 1_000_000L;
+    static final int DISCARD_CHUNK = 256;
 
     private final SerialPort port;
     private final String path;
@@ -49,9 +58,36 @@ public final class JSerialCommLine implements SerialLine {
 
     @Override
     public void flush() throws IOException {
-        if (!port.flushIOBuffers()) {
-            throw new IOException("tcflush(" + path + "): " + errno(port.getLastErrorCode()));
+        // Not flushIOBuffers(): TCIOFLUSH would also drop a command still leaving the UART.
+        byte[] junk = new byte[DISCARD_CHUNK];
+        int avail;
+        while ((avail = available()) > 0) {
+            port.readBytes(junk, Math.min(avail, junk.length));
         }
+    }
+
+    @Override
+    public int discardUntil(long deadlineMonoNanos) throws IOException {
+        byte[] junk = new byte[DISCARD_CHUNK];
+        int discarded = 0;
+        long remaining;
+        while ((remaining = deadlineMonoNanos - time.monotonicNanos()) > 0) {
+            int avail = available();
+            if (avail > 0) {
+                discarded += Math.max(0, port.readBytes(junk, Math.min(avail, junk.length)));
+            } else {
+                LockSupport.parkNanos(Math.min(remaining, DISCARD_POLL_NANOS));
+            }
+        }
+        return discarded;
+    }
+
+    private int available() throws IOException {
+        int avail = port.bytesAvailable();
+        if (avail < 0) {
+            throw new IOException("read(" + path + "): " + errno(port.getLastErrorCode()));
+        }
+        return avail;
     }
 
     @Override
@@ -62,6 +98,10 @@ public final class JSerialCommLine implements SerialLine {
         }
     }
 
+    /**
+     * Returns as soon as a byte arrives; with nothing to read it may wait past the deadline to
+     * the next tenth of a second (VTIME), which only lengthens a timeout.
+     */
     @Override
     public int read(byte[] buf, int off, int len, long deadlineMonoNanos) throws IOException {
         long remaining = deadlineMonoNanos - time.monotonicNanos();

@@ -14,8 +14,16 @@ public interface SerialLine extends AutoCloseable {
         SerialLine open(String path) throws IOException;
     }
 
-    /** Discards unread input and unsent output (tcflush TCIOFLUSH). */
+    /** Discards input that has arrived and not been read (what tcflush TCIFLUSH does; output is kept). */
     void flush() throws IOException;
+
+    /**
+     * Discards all input until {@code TimeSource.monotonicNanos()} reaches {@code deadlineMonoNanos}:
+     * a pause that also swallows whatever the receiver says meanwhile.
+     *
+     * @return the number of bytes discarded
+     */
+    int discardUntil(long deadlineMonoNanos) throws IOException;
 
     /** Writes all of {@code bytes}. */
     void write(byte[] bytes) throws IOException;

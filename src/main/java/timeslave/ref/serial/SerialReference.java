@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Set;
 import timeslave.core.Sample;
 import timeslave.log.Log;
+import timeslave.log.Priority;
 import timeslave.ref.MeasurementException;
 import timeslave.ref.Reference;
 import timeslave.time.TimeSource;
@@ -15,6 +16,11 @@ import timeslave.time.TimeSource;
  * and once on recovery ({@code receiver /dev/ttyd2 working again}).
  */
 public abstract class SerialReference implements Reference {
+
+    /** Silence that marks the end of whatever the receiver was sending: 5 character times. */
+    static final long QUIET_NANOS = 5 * SerialTiming.CHAR_NANOS;
+    /** A receiver that keeps talking longer than this is not waited for. */
+    static final long MAX_QUIET_WAIT_NANOS = 200_000_000L;
 
     /** Receivers report milliseconds; the reading may lag the truth by up to one. */
     static final long RESOLUTION_NANOS = 1_000_000L;
@@ -31,7 +37,8 @@ public abstract class SerialReference implements Reference {
     /** Monotonic and real-time clock read together just before the last command was written. */
     protected long sentMono;
     protected long sentReal;
-    /** Monotonic time at which the last byte of the last read arrived. */
+    /** Monotonic times at which the first and the last byte of the last read arrived. */
+    protected long firstArrivalMono;
     protected long lastArrivalMono;
 
     protected SerialReference(String tty, SerialLine.Opener opener, YearRule.Context years, TimeSource time,
@@ -120,6 +127,9 @@ public abstract class SerialReference implements Reference {
             int r = l.read(buf, got, n - got, deadlineMono);
             if (r > 0) {
                 lastArrivalMono = time.monotonicNanos();
+                if (got == 0) {
+                    firstArrivalMono = lastArrivalMono;
+                }
                 got += r;
                 if (toLf && buf[got - 1] == '\n') {
                     break;
@@ -131,18 +141,31 @@ public abstract class SerialReference implements Reference {
         return got;
     }
 
-    /** Reads and discards input until the deadline (a pause that also swallows stray output). */
-    protected void drain(SerialLine l, long deadlineMono) throws IOException {
-        byte[] junk = new byte[64];
-        while (time.monotonicNanos() < deadlineMono) {
-            l.read(junk, 0, junk.length, deadlineMono);
+    /**
+     * After a failed query: waits until the line has been quiet for {@link #QUIET_NANOS} (at most
+     * {@link #MAX_QUIET_WAIT_NANOS}), so a late or long reply is not read as the next one.
+     */
+    protected void resynchronise(SerialLine l) throws IOException {
+        long end = time.monotonicNanos() + MAX_QUIET_WAIT_NANOS;
+        while (l.discardUntil(Math.min(end, time.monotonicNanos() + QUIET_NANOS)) > 0
+                && time.monotonicNanos() < end) {
+            // keep discarding
         }
     }
 
     /** Logs a remark about the receiver once per distinct text (WARNING). */
     protected void noteOnce(String predicate) {
+        once(Priority.WARNING, predicate);
+    }
+
+    /** Logs that the receiver shows an inserted leap second, once per leap second (NOTICE). */
+    protected void leapSecondOnce(ReceiverReading r, int year) {
+        once(Priority.NOTICE, String.format("reports leap second 23:59:60 of day %03d of %d", r.dayOfYear(), year));
+    }
+
+    private void once(Priority p, String predicate) {
         if (notesLogged.add(predicate)) {
-            log.warning("receiver " + tty + " " + predicate);
+            log.log(p, "receiver " + tty + " " + predicate);
         } else {
             log.debug(2, "receiver " + tty + " " + predicate);
         }

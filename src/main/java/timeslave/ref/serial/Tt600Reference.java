@@ -14,7 +14,8 @@ import timeslave.time.TimeSource;
  *
  * <p>Timing: the clock latches its time 9.5 bit times after the start of the 'T' (the manual's
  * "9 bits after the middle of the start bit"); the 'T' starts when it is written, so the
- * local instant is the clock read before writing plus {@link #LATCH_NANOS}.
+ * local instant is the clock read before writing plus {@link #LATCH_NANOS}. Of {@link #QUERIES}
+ * requests, the one whose reply came soonest after the line allows is kept.
  */
 public final class Tt600Reference extends SerialReference {
 
@@ -29,6 +30,12 @@ public final class Tt600Reference extends SerialReference {
      * character time, an allowance rather than a measured figure.
      */
     static final long WRITE_UNCERTAINTY_NANOS = SerialTiming.CHAR_NANOS;
+
+    /** 'T' plus its 20-character reply: the soonest the reply can be complete. */
+    static final long REPLY_ROUND_NANOS = (1 + Tt600Codec.TIME_REPLY_LENGTH) * SerialTiming.CHAR_NANOS;
+
+    /** 'T' requests per measurement; the one answered soonest is kept. */
+    static final int QUERIES = 3;
 
     /** The pause after the first ^C, before ^C CR. */
     static final long RESYNC_PAUSE_NANOS = 20_000_000L;
@@ -66,6 +73,7 @@ public final class Tt600Reference extends SerialReference {
                 log.debug(2, "receiver " + tty + " " + e.getMessage());
             }
             configured = false;
+            resynchronise(line);
         }
         if (garbage != null) {
             throw badReply(garbage);
@@ -74,7 +82,7 @@ public final class Tt600Reference extends SerialReference {
     }
 
     /** One pass of the dialogue; null if the clock fell silent. */
-    private Sample dialogue(SerialLine line) throws IOException, ReplyException, MeasurementException {
+    private Sample dialogue(SerialLine line) throws IOException, ReplyException {
         byte[] buf = new byte[MAX_LINE];
         if (!resync(line, buf)) {
             return null;
@@ -100,7 +108,24 @@ public final class Tt600Reference extends SerialReference {
         query(line, Tt600Codec.TIME_REQUEST, buf, Tt600Codec.TIME_REPLY_LENGTH,
                 SerialTiming.TT600_MARGIN_NANOS + Tt600Codec.TIME_ON_REQUEST.length * SerialTiming.CHAR_NANOS);
 
-        n = query(line, Tt600Codec.TIME_REQUEST, buf, Tt600Codec.TIME_REPLY_LENGTH, SerialTiming.TT600_MARGIN_NANOS);
+        Sample best = null;
+        for (int i = 0; i < QUERIES; i++) {
+            Sample s = timeQuery(line, buf, f68Year, yearMono);
+            if (s == null) {
+                return null;
+            }
+            if (best == null || s.errorNanos() < best.errorNanos()) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** One 'T': the sample, or null on silence. */
+    private Sample timeQuery(SerialLine line, byte[] buf, int f68Year, long yearMono)
+            throws IOException, ReplyException {
+        int n = query(line, Tt600Codec.TIME_REQUEST, buf, Tt600Codec.TIME_REPLY_LENGTH,
+                SerialTiming.TT600_MARGIN_NANOS);
         if (n == 0) {
             return null;
         }
@@ -108,6 +133,9 @@ public final class Tt600Reference extends SerialReference {
         if (t.quality() == '?') {
             throw new ReplyException("has no reference (quality '?')");
         }
+        // The reply cannot be complete before 'T' + 20 characters; if it came later, the 'T' may
+        // have left late by as much, and the latch with it.
+        long slack = Math.max(0, lastArrivalMono - sentMono - REPLY_ROUND_NANOS);
         long latchMono = sentMono + LATCH_NANOS;
         long local = localAt(latchMono);
         int year = Tt600Codec.yearOfReading(f68Year, t.reading(), latchMono - yearMono);
@@ -116,9 +144,10 @@ public final class Tt600Reference extends SerialReference {
             noteOnce(y.note());
         }
         if (t.reading().isLeapSecond()) {
-            log.notice("receiver " + tty + " reports leap second " + t.reading() + " of " + y.year());
+            leapSecondOnce(t.reading(), y.year());
         }
-        long error = WRITE_UNCERTAINTY_NANOS + RESOLUTION_NANOS + Tt600Codec.qualityErrorNanos(t.quality());
+        long error = Math.max(WRITE_UNCERTAINTY_NANOS, slack) + RESOLUTION_NANOS
+                + Tt600Codec.qualityErrorNanos(t.quality());
         return new Sample(tty, latchMono, local, y.receiverNanos() - local, 0, error);
     }
 
@@ -126,7 +155,7 @@ public final class Tt600Reference extends SerialReference {
     private boolean resync(SerialLine line, byte[] buf) throws IOException, ReplyException {
         line.flush();
         line.write(Tt600Codec.CANCEL);
-        drain(line, time.monotonicNanos() + RESYNC_PAUSE_NANOS);
+        line.discardUntil(time.monotonicNanos() + RESYNC_PAUSE_NANOS);
         byte[] want = Tt600Codec.ascii(Tt600Codec.RESYNC_REPLY);
         int n = query(line, Tt600Codec.CANCEL_CR, buf, want.length, SerialTiming.TT600_MARGIN_NANOS);
         if (n == 0) {
