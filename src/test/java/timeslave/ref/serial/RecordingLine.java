@@ -17,6 +17,8 @@ final class RecordingLine implements SerialLine {
     private final TimeSource time;
     private long lastWriteMono;
     private boolean wrote;
+    /** The host's real-time clock at the first write (the replay's clock starts there). */
+    long firstWriteReal;
 
     RecordingLine(SerialLine inner, TimeSource time) {
         this.inner = inner;
@@ -38,8 +40,20 @@ final class RecordingLine implements SerialLine {
     }
 
     @Override
+    public int discardUntil(long deadlineMonoNanos) throws IOException {
+        int n = inner.discardUntil(deadlineMonoNanos);
+        if (n > 0) {
+            lines.add("# discarded " + n + " bytes unseen");
+        }
+        return n;
+    }
+
+    @Override
     public void write(byte[] bytes) throws IOException {
         long now = time.monotonicNanos();
+        if (!wrote) {
+            firstWriteReal = time.realtimeNanos();
+        }
         inner.write(bytes);
         lines.add("> " + (wrote ? (now - lastWriteMono) / 1000 : 0) + " " + HexFormat.of().formatHex(bytes));
         lastWriteMono = now;
