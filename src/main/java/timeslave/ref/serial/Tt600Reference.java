@@ -34,8 +34,11 @@ public final class Tt600Reference extends SerialReference {
     /** 'T' plus its 20-character reply: the soonest the reply can be complete. */
     static final long REPLY_ROUND_NANOS = (1 + Tt600Codec.TIME_REPLY_LENGTH) * SerialTiming.CHAR_NANOS;
 
-    /** 'T' requests per measurement; the one answered soonest is kept. */
+    /** Good 'T' replies per measurement; the one answered soonest is kept. */
     static final int QUERIES = 3;
+
+    /** 'T' requests per dialogue at most, so a glitched reply costs one request, not the dialogue. */
+    static final int MAX_TIME_REQUESTS = 6;
 
     /** The pause after the first ^C, before ^C CR. */
     static final long RESYNC_PAUSE_NANOS = 20_000_000L;
@@ -109,14 +112,33 @@ public final class Tt600Reference extends SerialReference {
                 SerialTiming.TT600_MARGIN_NANOS + Tt600Codec.TIME_ON_REQUEST.length * SerialTiming.CHAR_NANOS);
 
         Sample best = null;
-        for (int i = 0; i < QUERIES; i++) {
-            Sample s = timeQuery(line, buf, f68Year, yearMono);
-            if (s == null) {
-                return null;
+        ReplyException garbage = null;
+        int good = 0;
+        for (int i = 0; i < MAX_TIME_REQUESTS && good < QUERIES; i++) {
+            Sample s;
+            try {
+                s = timeQuery(line, buf, f68Year, yearMono);
+            } catch (ReplyException e) {
+                if (!e.garbage) {
+                    throw e;
+                }
+                if (garbage == null) {
+                    garbage = e;
+                }
+                log.debug(2, "receiver " + tty + " " + e.getMessage());
+                resynchronise(line);
+                continue;
             }
+            if (s == null) {
+                continue;
+            }
+            good++;
             if (best == null || s.errorNanos() < best.errorNanos()) {
                 best = s;
             }
+        }
+        if (best == null && garbage != null) {
+            throw garbage;
         }
         return best;
     }

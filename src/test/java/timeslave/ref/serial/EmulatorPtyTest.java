@@ -178,6 +178,25 @@ class EmulatorPtyTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ReceiverType.class)
+    void glitchesAreRiddenOutWithoutALogLine(ReceiverType type) throws Exception {
+        ReceiverClock clock = new ReceiverClock(time.monotonicNanos(), time.realtimeNanos() + OFFSET_NANOS, 0,
+                Long.MAX_VALUE);
+        long seed = 4;
+        emu = new ReceiverEmulator(type, pty.receiver.toString(), clock, JSerialCommLine.opener(time), time, seed, 0.2,
+                null, s -> System.out.println("emu: " + s)).start();
+        assertTrue(emu.awaitConnected(5_000));
+        try (Reference ref = reference(type)) {
+            for (int i = 0; i < 4; i++) {
+                Sample s = ref.measure();
+                assertTrue(Math.abs(s.offsetNanos() - OFFSET_NANOS) < TOLERANCE_NANOS,
+                        type + " seed " + seed + ": offset " + s.offsetNanos());
+            }
+        }
+        assertEquals(List.of(), log.above(Priority.WARNING), "seed " + seed);
+    }
+
     static Sample measureWithin(Reference ref, long millis) throws Exception {
         long end = System.nanoTime() + millis * 1_000_000L;
         while (true) {
