@@ -100,6 +100,18 @@ public final class Tt600Codec {
     }
 
     /**
+     * Checks the reply to ^C CR: the clock's "no such function" error proves it listens in no mode.
+     *
+     * @throws ReplyException if it is anything else
+     */
+    public static void checkResync(byte[] b, int len) throws ReplyException {
+        byte[] want = ascii(RESYNC_REPLY);
+        if (len != want.length || !java.util.Arrays.equals(b, 0, len, want, 0, len)) {
+            throw ReplyException.garbage("not the resync reply \"" + Quote.bytes(want) + "\"", b, len);
+        }
+    }
+
+    /**
      * Decodes "F68 yyyy\r\n".
      *
      * @throws ReplyException if malformed or before {@link #MIN_YEAR}

@@ -178,15 +178,12 @@ public final class Tt600Reference extends SerialReference {
         line.flush();
         line.write(Tt600Codec.CANCEL);
         line.discardUntil(time.monotonicNanos() + RESYNC_PAUSE_NANOS);
-        byte[] want = Tt600Codec.ascii(Tt600Codec.RESYNC_REPLY);
-        int n = query(line, Tt600Codec.CANCEL_CR, buf, want.length, SerialTiming.TT600_MARGIN_NANOS);
+        int n = query(line, Tt600Codec.CANCEL_CR, buf, Tt600Codec.RESYNC_REPLY.length(),
+                SerialTiming.TT600_MARGIN_NANOS);
         if (n == 0) {
             return false;
         }
-        if (n != want.length || !Arrays.equals(buf, 0, n, want, 0, n)) {
-            throw ReplyException.garbage("\"" + Quote.bytes(buf, n) + "\" instead of \"" + Quote.bytes(want) + "\"",
-                    buf, n);
-        }
+        Tt600Codec.checkResync(buf, n);
         return true;
     }
 

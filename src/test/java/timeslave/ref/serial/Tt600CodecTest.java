@@ -96,6 +96,15 @@ class Tt600CodecTest {
     }
 
     @Test
+    void resyncReplyMustBeTheNoSuchFunctionError() throws Exception {
+        Tt600Codec.checkResync(ascii("ERROR 05 NO SUCH FUNCTION\r\n"), 27);
+        ReplyException e = assertThrows(ReplyException.class,
+                () -> Tt600Codec.checkResync(ascii("ERROR 05 NO SUCH FUNCTION\r"), 26));
+        assertTrue(e.garbage);
+        assertThrows(ReplyException.class, () -> Tt600Codec.checkResync(ascii("OK\r\n"), 4));
+    }
+
+    @Test
     void yearReplyRules() {
         assertThrows(ReplyException.class, () -> Tt600Codec.decodeYear(ascii("F68 1996\r\n"), 10));
         assertThrows(ReplyException.class, () -> Tt600Codec.decodeYear(ascii("F68 20x6\r\n"), 10));
