@@ -111,7 +111,7 @@ public abstract class SerialReference implements Reference {
         return readFully(l, reply, n, deadline);
     }
 
-    /** Reads until {@code n} bytes, or a LF when {@code toLf}, or the deadline. */
+    /** Reads until {@code n} bytes have come or the deadline has passed; returns how many came. */
     protected int readFully(SerialLine l, byte[] buf, int n, long deadlineMono) throws IOException {
         return read(l, buf, n, deadlineMono, false);
     }

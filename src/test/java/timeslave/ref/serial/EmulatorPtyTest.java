@@ -30,7 +30,8 @@ class EmulatorPtyTest {
     static final long OFFSET_NANOS = -750_000_000L;
     /** Issue 4: the configured offset must be recovered within 2 ms. */
     static final long TOLERANCE_NANOS = 2_000_000L;
-    static final int MEASUREMENTS = 5;
+    /** Measurements per receiver type; -Dserial.measurements=N for a longer run that prints the errors. */
+    static final int MEASUREMENTS = Integer.getInteger("serial.measurements", 5);
 
     @TempDir
     Path dir;
@@ -89,6 +90,10 @@ class EmulatorPtyTest {
             }
         }
         System.out.println("serial offset error ns " + type + " " + errors);
+        System.out.println(String.format("serial offset error summary %s n=%d mean=%+.3f ms min=%+.3f ms max=%+.3f ms",
+                type, errors.size(), errors.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6,
+                errors.stream().mapToLong(Long::longValue).min().orElse(0) / 1e6,
+                errors.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6));
         assertEquals(List.of(), log.above(Priority.WARNING));
     }
 

@@ -3,7 +3,6 @@ package timeslave.ref.serial.emu;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.CountDownLatch;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -61,11 +60,7 @@ public final class EmulatorCommand {
             usage(System.out);
             return;
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emu.stop();
-            done.countDown();
-        }));
+        Runtime.getRuntime().addShutdownHook(new Thread(emu::stop));
         emu.run();
     }
 
