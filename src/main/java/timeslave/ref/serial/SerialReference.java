@@ -108,7 +108,12 @@ public abstract class SerialReference implements Reference {
         sentReal = time.realtimeNanos();
         l.write(command);
         long deadline = sentMono + SerialTiming.replyDeadlineNanos(command.length, n, marginNanos);
-        return readFully(l, reply, n, deadline);
+        int got = readFully(l, reply, n, deadline);
+        if (log.debugLevel() >= 3) {
+            log.debug(3, String.format("receiver %s answered \"%s\" to \"%s\" in %.1f ms", tty, Quote.bytes(reply, got),
+                    Quote.bytes(command), got == 0 ? 0.0 : (lastArrivalMono - sentMono) / 1e6));
+        }
+        return got;
     }
 
     /** Reads until {@code n} bytes have come or the deadline has passed; returns how many came. */
