@@ -1,0 +1,84 @@
+package timeslave.ref.serial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import timeslave.cli.TimeslaveProcess;
+
+/**
+ * Issue 4 end to end: the receiver emulator in its own JVM on one side of a socat pty, timeslave on
+ * the other, for each receiver type: {@code --once -C PTY -c TYPE} prints the one-line measurement, and
+ * the daemon ({@code -B -m -d}) recovers the emulator's −0.750 s within 2 ms, measurement after measurement.
+ */
+class SerialDaemonProcessTest {
+    static final Pattern ONCE = Pattern.compile("offset=([+-]\\d+\\.\\d{9}) delay=(\\d+\\.\\d{9}) bound=(\\d+\\.\\d{9}) ref=(\\S+)");
+    static final Pattern SAMPLE = Pattern.compile("sample offset ([+-]\\d+\\.\\d+) s delay");
+    static final double OFFSET_SECONDS = EmulatorPtyTest.OFFSET_NANOS / 1e9;
+    static final double TOLERANCE_SECONDS = EmulatorPtyTest.TOLERANCE_NANOS / 1e9;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PST_WWV", "TRC_WWV", "TT600"})
+    @Timeout(120)
+    void onceAndDaemonRecoverTheEmulatorsOffset(String type) throws Exception {
+        SocatPty.assumeSocat();
+        try (SocatPty pty = new SocatPty(dir).start()) {
+            Process emu = TimeslaveProcess.java("timeslave.ref.serial.emu.ReceiverEmulator",
+                    List.of("--type", type, "--tty", pty.receiver.toString(), "--offset", "-0.750", "-v"))
+                    .redirectErrorStream(true).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(emu.getInputStream(), StandardCharsets.UTF_8));
+                String first = out.readLine();
+                assertTrue(first != null && first.contains("opened"), "emulator said: " + first);
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (out.readLine() != null) {
+                            // the -v chatter is not under test here
+                        }
+                    } catch (java.io.IOException e) {
+                        // the emulator ended
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+
+                TimeslaveProcess.Result once = TimeslaveProcess.run(List.of("--once", "-C", pty.host.toString(), "-c", type));
+                Matcher m = ONCE.matcher(once.out().strip());
+                assertTrue(once.status() == 0 && m.matches(), "exit " + once.status() + " [" + once.out() + "] " + once.err());
+                assertEquals(OFFSET_SECONDS, Double.parseDouble(m.group(1)), TOLERANCE_SECONDS, once.out());
+                assertEquals(pty.host.toString(), m.group(4));
+
+                try (TimeslaveProcess daemon = TimeslaveProcess.start(List.of("-B", "-m", "-d", "-C", pty.host.toString(),
+                        "-c", type, "-r", "5", "--syslog", "none"))) {
+                    for (int i = 0; i < 2; i++) {
+                        Matcher s = SAMPLE.matcher(daemon.next("sample offset", 60));
+                        assertTrue(s.find(), daemon.seen());
+                        assertEquals(OFFSET_SECONDS, Double.parseDouble(s.group(1)), TOLERANCE_SECONDS, daemon.seen());
+                    }
+                    daemon.signal("TERM");
+                    daemon.next("stopped by SIGTERM", 30);
+                    assertEquals(0, daemon.waitFor(30));
+                }
+            } finally {
+                emu.destroy();
+                if (!emu.waitFor(5, TimeUnit.SECONDS)) {
+                    emu.destroyForcibly();
+                }
+            }
+        }
+    }
+}
