@@ -102,17 +102,6 @@ public final class References {
     /** Opens the serial receiver on {@code tty} (the -C argument) of type {@code config.clockType()}. */
     public static Reference serial(String tty, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException {
-        java.util.Optional<timeslave.ref.serial.ReceiverType> type =
-                timeslave.ref.serial.ReceiverType.parse(config.clockType());
-        if (type.isEmpty()) {
-            throw new MeasurementException(MeasurementException.Kind.LOCAL,
-                    "unknown receiver type \"" + config.clockType() + "\": use PST_WWV, TRC_WWV or TT600");
-        }
-        timeslave.ref.serial.SerialLine.Opener opener = timeslave.ref.serial.JSerialCommLine.opener(time);
-        timeslave.ref.serial.YearRule.Context years = new timeslave.ref.serial.YearRule.Context(config.forcedYear());
-        if (type.get().isWwv()) {
-            return new timeslave.ref.serial.PstWwvReference(tty, opener, years, time, log);
-        }
-        return new timeslave.ref.serial.Tt600Reference(tty, opener, years, time, log);
+        return timeslave.ref.serial.SerialReference.create(tty, config, time, log);
     }
 }

@@ -8,6 +8,7 @@ import timeslave.log.Log;
 import timeslave.log.Priority;
 import timeslave.ref.MeasurementException;
 import timeslave.ref.Reference;
+import timeslave.ref.ReferenceConfig;
 import timeslave.time.TimeSource;
 
 /**
@@ -48,6 +49,23 @@ public abstract class SerialReference implements Reference {
         this.years = years;
         this.time = time;
         this.log = log;
+    }
+
+    /**
+     * The reference for -C {@code tty} -c {@code config.clockType()}; the port is opened at the
+     * first measurement (and again after it is lost).
+     *
+     * @throws MeasurementException (LOCAL) if the clock type names no receiver we know
+     */
+    public static SerialReference create(String tty, ReferenceConfig config, TimeSource time, Log log)
+            throws MeasurementException {
+        ReceiverType type = ReceiverType.parse(config.clockType()).orElseThrow(() -> new MeasurementException(
+                MeasurementException.Kind.LOCAL,
+                "unknown receiver type \"" + config.clockType() + "\": use PST_WWV, TRC_WWV or TT600"));
+        SerialLine.Opener opener = JSerialCommLine.opener(time);
+        YearRule.Context years = new YearRule.Context(config.forcedYear());
+        return type.isWwv() ? new PstWwvReference(tty, opener, years, time, log)
+                : new Tt600Reference(tty, opener, years, time, log);
     }
 
     @Override

@@ -202,6 +202,26 @@ class EmulatorPtyTest {
         assertEquals(List.of(), log.above(Priority.WARNING), "seed " + seed);
     }
 
+    @Test
+    void emulatorDriftShowsAsAGrowingOffset() throws Exception {
+        double ppm = 4000; // 4 ms per second, well above the 1 ms reading resolution
+        ReceiverClock clock = new ReceiverClock(time.monotonicNanos(), time.realtimeNanos() + OFFSET_NANOS, ppm,
+                Long.MAX_VALUE);
+        emu = new ReceiverEmulator(ReceiverType.PST_WWV, pty.receiver.toString(), clock, JSerialCommLine.opener(time),
+                time, 1, 0, null, s -> { }).start();
+        assertTrue(emu.awaitConnected(5_000));
+        try (Reference ref = reference(ReceiverType.PST_WWV)) {
+            Sample a = ref.measure();
+            Thread.sleep(500);
+            Sample b = ref.measure();
+            double seconds = (b.monoNanos() - a.monoNanos()) / 1e9;
+            long grew = b.offsetNanos() - a.offsetNanos();
+            long want = Math.round(seconds * ppm * 1000);
+            assertTrue(Math.abs(grew - want) < TOLERANCE_NANOS, "offset grew " + grew + " ns in " + seconds + " s, want "
+                    + want);
+        }
+    }
+
     static Sample measureWithin(Reference ref, long millis) throws Exception {
         long end = System.nanoTime() + millis * 1_000_000L;
         while (true) {
