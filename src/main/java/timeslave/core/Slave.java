@@ -1,6 +1,7 @@
 package timeslave.core;
 
 import timeslave.log.Log;
+import timeslave.log.Priority;
 import timeslave.ref.MeasurementException;
 import timeslave.ref.Reference;
 import timeslave.time.ClockException;
@@ -110,7 +111,7 @@ public final class Slave {
                     ok = true;
                     failures = 0;
                     if (unreachable) {
-                        log.notice("master " + reference.name() + " back");
+                        health(Priority.NOTICE, "master " + reference.name() + " back");
                         unreachable = false;
                     }
                     int good = goodMeasurements;
@@ -121,7 +122,7 @@ public final class Slave {
                     interval = schedule.nextIntervalNanos(goodMeasurements, false);
                     failures++;
                     if (!unreachable && failures >= UNREACHABLE_AFTER_FAILURES) {
-                        log.err("master " + reference.name() + " unreachable: " + e.getMessage());
+                        health(Priority.ERR, "master " + reference.name() + " unreachable: " + e.getMessage());
                         unreachable = true;
                     } else {
                         log.debug(1, "master " + reference.name() + ": " + e.getMessage());
@@ -163,6 +164,15 @@ public final class Slave {
             }
             long deadline = settings.measureOnly() ? nextMeasureMono : Math.min(nextMeasureMono, discipline.slewEndMono());
             scheduler.waitUntil(deadline);
+        }
+    }
+
+    /** Logs a change of the master's health, at debug level when the reference reports its own. */
+    private void health(Priority priority, String message) {
+        if (reference.reportsOwnHealth()) {
+            log.debug(1, message);
+        } else {
+            log.log(priority, message);
         }
     }
 

@@ -19,6 +19,15 @@ public interface Reference extends AutoCloseable {
      */
     Sample measure() throws MeasurementException;
 
+    /**
+     * Whether this reference logs its own failures and recoveries, once per episode (as a serial
+     * receiver does: "receiver … not answering" … "working again"). The daemon then keeps its own
+     * "master … unreachable" / "back" lines at debug level, so one event makes one line.
+     */
+    default boolean reportsOwnHealth() {
+        return false;
+    }
+
     /** Releases sockets or the tty. */
     @Override
     default void close() {

@@ -112,6 +112,12 @@ public abstract class SerialReference implements Reference {
         }
     }
 
+    /** Serial receivers log each failure episode once and its end ("working again") themselves. */
+    @Override
+    public boolean reportsOwnHealth() {
+        return true;
+    }
+
     /** One measurement on an open line; IOException means the line is gone. */
     protected abstract Sample measureOn(SerialLine line) throws IOException, MeasurementException;
 
