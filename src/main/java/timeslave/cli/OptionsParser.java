@@ -102,7 +102,7 @@ public final class OptionsParser {
     /** The Commons CLI description of every option, in the order --help lists them. */
     static org.apache.commons.cli.Options definitions() {
         org.apache.commons.cli.Options o = new org.apache.commons.cli.Options();
-        o.addOption(arg("H", "netmaster", "the master to follow: host (RFC 868 + ICMP), sntp:host[:port] or tai:host[:port]"));
+        o.addOption(arg("H", "netmaster", "the master to follow: host (RFC 868 + ICMP), sntp:host[:port], tai:host[:port] or taitrue:host[:port]"));
         o.addOption(arg("C", "tty", "the serial port of a WWV or GPS receiver (exactly one of -H and -C)"));
         o.addOption(arg("c", "clock-type", "receiver on -C: PST_WWV, TRC_WWV (Traconix_WWV) or TT600 [PST_WWV]"));
         o.addOption(arg("P", "param-file", "timetrim file, read at start and rewritten as the trim improves [none]"));
