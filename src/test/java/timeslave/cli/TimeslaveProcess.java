@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -43,10 +45,14 @@ public final class TimeslaveProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** A JVM running {@code mainClass} with this test's class path. */
-    public static ProcessBuilder java(String mainClass, List<String> args) {
+    /**
+     * A JVM running {@code mainClass} with this test's class path and a private (0700) java.io.tmpdir,
+     * so jSerialComm and JNA never unpack native libraries into the shared /tmp (as bin/timeslave does).
+     */
+    public static ProcessBuilder java(String mainClass, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-Dtimeslave.forbidClockWrites=true", "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-Dtimeslave.forbidClockWrites=true",
+                "-Djava.io.tmpdir=" + privateTmp(), "-Djna.tmpdir=" + privateTmp(), "-cp",
                 System.getProperty("java.class.path"), mainClass));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -54,7 +60,18 @@ public final class TimeslaveProcess implements AutoCloseable {
         return pb;
     }
 
-    private static ProcessBuilder timeslave(List<String> args) {
+    private static Path privateTmp;
+
+    /** One private temporary directory for every JVM this test JVM starts. */
+    private static synchronized Path privateTmp() throws IOException {
+        if (privateTmp == null) {
+            privateTmp = Files.createTempDirectory("timeslave-test-jvm");   // 0700 on POSIX
+            privateTmp.toFile().deleteOnExit();
+        }
+        return privateTmp;
+    }
+
+    private static ProcessBuilder timeslave(List<String> args) throws IOException {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--options", "/dev/null"));
         return java(Main.class.getName(), all);

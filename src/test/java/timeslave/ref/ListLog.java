@@ -27,4 +27,15 @@ public final class ListLog implements Log {
     public synchronized long count(String fragment) {
         return lines.stream().filter(l -> l.contains(fragment)).count();
     }
+
+    /** The lines at {@code p} or more urgent (ERR is more urgent than NOTICE). */
+    public synchronized List<String> above(Priority p) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            if (Priority.valueOf(l.substring(0, l.indexOf(' '))).code <= p.code) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
 }

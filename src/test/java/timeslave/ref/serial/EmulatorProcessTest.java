@@ -2,19 +2,16 @@ package timeslave.ref.serial;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import timeslave.core.Sample;
 import timeslave.ref.Reference;
 import timeslave.ref.References;
 import timeslave.ref.serial.emu.HostTimeSource;
+import timeslave.ref.ListLog;
 
 /**
  * The emulator as people run it, in its own JVM through its command line (what
@@ -30,26 +27,7 @@ class EmulatorProcessTest {
     void separateEmulatorProcessOffsetIsRecovered() throws Exception {
         SocatPty.assumeSocat();
         try (SocatPty pty = new SocatPty(dir).start()) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process emu = new ProcessBuilder(java, "-Xmx32m", "-Djava.io.tmpdir=" + dir,
-                    "-cp", System.getProperty("java.class.path"), "timeslave.ref.serial.emu.ReceiverEmulator",
-                    "--type", "TT600", "--tty", pty.receiver.toString(), "--offset", "-0.750", "-v")
-                    .redirectErrorStream(true).start();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(emu.getInputStream(), StandardCharsets.UTF_8));
-                String first = out.readLine();
-                assertTrue(first != null && first.contains("opened"), "emulator said: " + first);
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // discard the -v chatter
-                        }
-                    } catch (java.io.IOException e) {
-                        // process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
+            try (EmulatorProcess emu = EmulatorProcess.start(ReceiverType.TT600, pty.receiver, "--offset", "-0.750")) {
                 ListLog log = new ListLog(0);
                 List<Long> errors = new ArrayList<>();
                 try (Reference ref = References.serial(pty.host.toString(),
@@ -62,11 +40,6 @@ class EmulatorProcessTest {
                 System.out.println("serial offset error ns TT600 (emulator process) " + errors);
                 for (long e : errors) {
                     assertTrue(Math.abs(e) < EmulatorPtyTest.TOLERANCE_NANOS, "errors " + errors);
-                }
-            } finally {
-                emu.destroy();
-                if (!emu.waitFor(5, TimeUnit.SECONDS)) {
-                    emu.destroyForcibly();
                 }
             }
         }

@@ -22,6 +22,7 @@ import timeslave.ref.serial.emu.Fault;
 import timeslave.ref.serial.emu.HostTimeSource;
 import timeslave.ref.serial.emu.ReceiverClock;
 import timeslave.ref.serial.emu.ReceiverEmulator;
+import timeslave.ref.ListLog;
 
 /** The references against the emulator on a socat pty pair: offsets, unplugging, noise. */
 class EmulatorPtyTest {

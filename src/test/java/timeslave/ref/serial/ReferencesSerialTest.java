@@ -13,6 +13,7 @@ import timeslave.ref.Reference;
 import timeslave.ref.ReferenceConfig;
 import timeslave.ref.References;
 import timeslave.ref.serial.emu.HostTimeSource;
+import timeslave.ref.ListLog;
 
 class ReferencesSerialTest {
 

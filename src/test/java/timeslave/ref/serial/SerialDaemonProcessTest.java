@@ -3,12 +3,8 @@ package timeslave.ref.serial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
@@ -37,25 +33,7 @@ class SerialDaemonProcessTest {
     void onceAndDaemonRecoverTheEmulatorsOffset(String type) throws Exception {
         SocatPty.assumeSocat();
         try (SocatPty pty = new SocatPty(dir).start()) {
-            Process emu = TimeslaveProcess.java("timeslave.ref.serial.emu.ReceiverEmulator",
-                    List.of("--type", type, "--tty", pty.receiver.toString(), "--offset", "-0.750", "-v"))
-                    .redirectErrorStream(true).start();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(emu.getInputStream(), StandardCharsets.UTF_8));
-                String first = out.readLine();
-                assertTrue(first != null && first.contains("opened"), "emulator said: " + first);
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // the -v chatter is not under test here
-                        }
-                    } catch (java.io.IOException e) {
-                        // the emulator ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-
+            try (EmulatorProcess emu = EmulatorProcess.start(ReceiverType.valueOf(type), pty.receiver, "--offset", "-0.750")) {
                 TimeslaveProcess.Result once = TimeslaveProcess.run(List.of("--once", "-C", pty.host.toString(), "-c", type));
                 Matcher m = ONCE.matcher(once.out().strip());
                 assertTrue(once.status() == 0 && m.matches(), "exit " + once.status() + " [" + once.out() + "] " + once.err());
@@ -72,11 +50,6 @@ class SerialDaemonProcessTest {
                     daemon.signal("TERM");
                     daemon.next("stopped by SIGTERM", 30);
                     assertEquals(0, daemon.waitFor(30));
-                }
-            } finally {
-                emu.destroy();
-                if (!emu.waitFor(5, TimeUnit.SECONDS)) {
-                    emu.destroyForcibly();
                 }
             }
         }

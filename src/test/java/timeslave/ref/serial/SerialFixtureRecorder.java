@@ -16,6 +16,7 @@ import timeslave.ref.serial.emu.Fault;
 import timeslave.ref.serial.emu.HostTimeSource;
 import timeslave.ref.serial.emu.ReceiverClock;
 import timeslave.ref.serial.emu.ReceiverEmulator;
+import timeslave.ref.ListLog;
 
 /**
  * Re-records test-fixtures/serial: each scenario runs the reference against the emulator on a

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import timeslave.core.Sample;
 import timeslave.log.Priority;
 import timeslave.ref.MeasurementException;
+import timeslave.ref.ListLog;
 
 /**
  * Replays every recorded dialogue in test-fixtures/serial through its reference on a virtual
