@@ -41,6 +41,7 @@ public final class Slave {
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
     private volatile double timetrimNsPerSec;
     private volatile int goodMeasurements;
+    private volatile Estimate lastEstimate;
 
     public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
                  TimetrimStore timetrim) {
@@ -67,6 +68,11 @@ public final class Slave {
     /** The timetrim now in force (or, under -m, that would be), ns/s. */
     public double timetrimNsPerSec() {
         return timetrimNsPerSec;
+    }
+
+    /** The filter's newest estimate, taken before the discipline acted on it (null before the first). */
+    public Estimate lastEstimate() {
+        return lastEstimate;
     }
 
     /** Good measurements so far. */
@@ -179,6 +185,7 @@ public final class Slave {
             updateBound(filter, null, now);
             return;
         }
+ lastEstimate = e;
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
@@ -189,7 +196,9 @@ public final class Slave {
             updateBound(filter, e, now);
             return;
         }
-        boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES);
+        double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
+        boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
+                && Math.abs(median) > settings.stepThresholdNanos() && Math.signum(median) == Math.signum(e.offsetNanos());
         if (Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && agreeing) {
             filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
             e = filter.estimate(now);

@@ -35,6 +35,9 @@ public final class SimRun {
     private double max;
     private double freqSumSq;
     private long lastUnsyncedSec;
+    private timeslave.core.Estimate seenEstimate;
+    private double estimateSumSq;
+    private int estimates;
     private double freqErr1h = Double.NaN;
     private double freqErr6h = Double.NaN;
     private double freqErr24h = Double.NaN;
@@ -118,7 +121,8 @@ public final class SimRun {
         return new SimResult(sync, Math.sqrt(sumSq / Math.max(1, count)), p99, max, freqErr1h, freqErr6h,
                 freqErr24h, freqErrPpm(), Math.sqrt(freqSumSq / Math.max(1, count)) / 1000,
                 count == 0 ? Double.NaN : (double) boundValid / count, median, reference.packets(), clock.steps(),
-                clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds);
+                clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds,
+                Math.sqrt(estimateSumSq / Math.max(1, estimates)));
     }
 
     /** The lines the daemon logged above DEBUG. */
@@ -154,6 +158,13 @@ public final class SimRun {
         }
         if (sec < scenario.statsFromSec || count >= absErrors.length) {
             return;
+        }
+        timeslave.core.Estimate est = slave.lastEstimate();
+        if (est != null && est != seenEstimate) {
+            seenEstimate = est;
+            double d = est.offsetNanos() - reference.lastTrueOffsetNanos();
+            estimateSumSq += d * d;
+            estimates++;
         }
         double abs = Math.abs(error);
         absErrors[count] = (float) abs;
