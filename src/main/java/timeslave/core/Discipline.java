@@ -38,6 +38,8 @@ public final class Discipline {
     static final double WANDER_NS_PER_SEC_PER_SQRT_SEC = 1.0;
     /** Skew per standard deviation for the wander allowance (the 99.95 % normal quantile). */
     static final double SKEW_PER_SD = 3.3;
+    /** A frequency estimate less certain than this is not used at all, ns/s (chrony's maxupdateskew, 1000 ppm). */
+    static final double MAX_UPDATE_SKEW_NS_PER_SEC = 1_000_000.0;
     /** Weight of the old frequency against a new regression slope (chrony: 3·skew_old²). */
     static final double OLD_FREQUENCY_WEIGHT = 3.0;
 
@@ -84,6 +86,11 @@ public final class Discipline {
     /** The timetrim now, ns/s. */
     public double timetrimNsPerSec() {
         return trimNsPerSec;
+    }
+
+    /** The frequency correction in force now (timetrim plus any slew), ns/s. */
+    public double frequencyNsPerSec() {
+        return frequencyNsPerSec;
     }
 
     /** Frequency uncertainty of the timetrim (a 99.95 % bound, like chrony's skew), ns/s. */
@@ -142,7 +149,7 @@ public final class Discipline {
         double newVar = e.skewNsPerSec() * e.skewNsPerSec();
         double target = frequencyNsPerSec + e.freqNsPerSec();
         double gain = OLD_FREQUENCY_WEIGHT * trimVar / (OLD_FREQUENCY_WEIGHT * trimVar + newVar);
-        if (!Double.isFinite(gain)) {
+        if (!Double.isFinite(gain) || e.skewNsPerSec() > MAX_UPDATE_SKEW_NS_PER_SEC) {
             gain = 0;
         }
         trimNsPerSec = clampTrim(trimNsPerSec + gain * (target - trimNsPerSec));
@@ -186,7 +193,8 @@ public final class Discipline {
     }
 
     private void setFrequency(long monoNanos, double target, double before) throws ClockException {
-        settleSlew(monoNanos);
+        settle(monoNanos);
+        slewRateNsPerSec = 0;
         clock.setFrequency(target);
         frequencyNsPerSec = target;
         double delta = target - before;
@@ -199,18 +207,18 @@ public final class Discipline {
 
     /**
      * A slew at rate r (ns/s) runs the monotonic clock fast too, so over a monotonic interval m it
-     * moves the clock by r·m/(1 + r/10⁹), not the r·m the listeners booked; tell them the
-     * difference when the slew ends or is replaced (it matters only for fast slews: 8 ms of a
-     * 0.1 s slew at 83 333 ppm).
+     * moves the clock by r·m/(1 + r/10⁹), not the r·m the listeners booked; tells them the
+     * difference for the time since the last settlement (it matters only for fast slews: 8 ms of
+     * a 0.1 s slew at 83 333 ppm). Call before using stored samples during a slew.
      */
-    private void settleSlew(long monoNanos) {
-        if (slewRateNsPerSec == 0) {
+    public void settle(long monoNanos) {
+        if (slewRateNsPerSec == 0 || monoNanos <= slewStartMono) {
             return;
         }
         double elapsedSec = (monoNanos - slewStartMono) / NANOS_PER_SEC;
         double epsilon = slewRateNsPerSec / NANOS_PER_SEC;
         long overBooked = Math.round(slewRateNsPerSec * elapsedSec * epsilon / (1 + epsilon));
-        slewRateNsPerSec = 0;
+        slewStartMono = monoNanos;
         if (overBooked != 0) {
             for (ClockChangeListener l : listeners) {
                 l.clockChanged(monoNanos, 0, -overBooked);

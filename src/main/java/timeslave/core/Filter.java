@@ -46,10 +46,11 @@ public final class Filter implements ClockChangeListener {
     /** Weight of the newest prediction error in a window's running score (about 1/samples remembered). */
     static final double WINDOW_SCORE_GAIN = 1.0 / 16;
     /**
-     * Within a window, a sample's weight is multiplied by 1 − TAPER·(age/span)², so the oldest
-     * samples, which wander has moved furthest from today's line, count less.
+     * Frequency random walk assumed when weighting old samples, ns/s per √s (clknetsim's and a
+     * typical PC crystal's 1e-9): a sample's offset, seen from now, is uncertain by about
+     * this·age^1.5 beyond its own error.
      */
-    static final double TAPER = 0.9;
+    static final double AGE_WANDER_NS_PER_SEC_15 = 1.0;
     /** A sample further from the prediction than this many combined standard deviations is a spike. */
     static final double GATE_SIGMAS = 5.0;
     /** Smallest spike gate, ns: clock reading and timestamp granularity on a fast path. */
@@ -58,10 +59,12 @@ public final class Filter implements ClockChangeListener {
     static final double GATE_WANDER_NS_PER_SEC = 1_000.0;
     /** Rejected samples that must agree before the filter believes the clock moved. */
     static final int JUMP_AGREEING_SAMPLES = 3;
+    /** ... among this many newest arrivals (accepted high-delay samples in between do not hide a jump). */
+    static final int JUMP_WINDOW_SAMPLES = 6;
     /** Smallest weight floor, ns: below this the weights stop favouring low-delay samples. */
     static final double MIN_WEIGHT_FLOOR_NANOS = 100.0;
     /** The weight floor is this fraction of the excess delay at {@link #WEIGHT_FLOOR_QUANTILE}: what even a good sample may be off by. */
-    static final double WEIGHT_FLOOR_FRACTION = 0.05;
+    static final double WEIGHT_FLOOR_FRACTION = 0.15;
     /** Quantile of the excess delays that sets the weight floor (the better samples, not the single best). */
     static final double WEIGHT_FLOOR_QUANTILE = 0.1;
 
@@ -72,6 +75,7 @@ public final class Filter implements ClockChangeListener {
         double offsetNanos;
         final long delayNanos;
         final long errorNanos;
+        long arrival;
 
         Entry(Sample s) {
             monoNanos = s.monoNanos();
@@ -84,7 +88,10 @@ public final class Filter implements ClockChangeListener {
     private final double maxDriftNsPerSec;
     private final List<Entry> entries = new ArrayList<>();
     private final List<Entry> pending = new ArrayList<>();
+    private long arrivals;
     private final double[] score = new double[WINDOWS.length];
+    private double priorSlopeNsPerSec;
+    private double priorSlopeVar = Double.POSITIVE_INFINITY;
     private int scored;
 
     // The current fit: offset(t) = meanOffset + slope·(t − meanMono); all in ns and ns/s.
@@ -113,6 +120,9 @@ public final class Filter implements ClockChangeListener {
     /** Offers a sample; returns what became of it. */
     public Verdict add(Sample s) {
         Entry e = new Entry(s);
+        e.arrival = ++arrivals;
+        pending.removeIf(p -> p.arrival <= arrivals - JUMP_WINDOW_SAMPLES);
+        scoreWindows(e);
         if (fitted) {
             double predicted = lineAt(e.monoNanos);
             double deviation = Math.abs(e.offsetNanos - predicted);
@@ -137,17 +147,27 @@ public final class Filter implements ClockChangeListener {
                     refit();
                     return Verdict.JUMP;
                 }
+                refit();
                 return v;
             }
         }
-        pending.clear();
-        scoreWindows(e);
         entries.add(e);
         if (entries.size() > MAX_SAMPLES) {
             entries.remove(0);
         }
         refit();
         return Verdict.ACCEPTED;
+    }
+
+    /**
+     * What the discipline already knows about the slope: with the timetrim known to ±sd, the
+     * offset should move at {@code meanNsPerSec} (minus the slew in progress); a fit from a few
+     * samples is shrunk toward it in proportion to the variances (a Bayesian prior), so a
+     * restored timetrim is not thrown away for the slope of three samples 2 s apart.
+     */
+    public void frequencyPrior(double meanNsPerSec, double sdNsPerSec) {
+        priorSlopeNsPerSec = meanNsPerSec;
+        priorSlopeVar = sdNsPerSec * sdNsPerSec;
     }
 
     /** Number of samples held. */
@@ -244,6 +264,9 @@ public final class Filter implements ClockChangeListener {
             meanOffsetNanos += frequencyDeltaNsPerSec * (tc - meanTimeSec) - stepNanos;
             slopeNsPerSec -= frequencyDeltaNsPerSec;
         }
+        if (priorSlopeVar < Double.POSITIVE_INFINITY) {
+            priorSlopeNsPerSec -= frequencyDeltaNsPerSec;
+        }
     }
 
     private Entry newest() {
@@ -323,33 +346,31 @@ public final class Filter implements ClockChangeListener {
             Arrays.sort(sorted);
             floor = Math.max(MIN_WEIGHT_FLOOR_NANOS, WEIGHT_FLOOR_FRACTION * sorted[(int) (WEIGHT_FLOOR_QUANTILE * (n - 1))]);
             for (int i = 0; i < n; i++) {
-                w[i] = weight(excess[i]);
+                w[i] = weight(excess[i], -t[i]);
             }
         }
 
-        double weight(double excessNanos) {
-            return 1.0 / (floor * floor + excessNanos * excessNanos / 12.0);
+        /**
+         * 1/variance of a sample's offset as seen now: its own exchange error (e²/12), the floor,
+         * and what a frequency random walk of {@link #AGE_WANDER_NS_PER_SEC_15} has done to the
+         * offset since, which a straight line cannot follow (∝ age^1.5).
+         */
+        double weight(double excessNanos, double ageSec) {
+            double wander = AGE_WANDER_NS_PER_SEC_15 * Math.pow(Math.max(ageSec, 0), 1.5);
+            return 1.0 / (floor * floor + excessNanos * excessNanos / 12.0 + wander * wander);
         }
 
         /** The line through the newest {@code count} samples. */
         Line fit(int count) {
             int to = t.length;
-            int from = to - count;
-            double span = t[to - 1] - t[from];
-            double[] tw = w.clone();
-            if (span > 0) {
-                for (int i = from; i < to; i++) {
-                    double age = (t[to - 1] - t[i]) / span;
-                    tw[i] = w[i] * (1 - TAPER * age * age);
-                }
-            }
-            return fitRange(t, y, tw, from, to);
+            return fitRange(t, y, w, to - count, to);
         }
     }
 
     /**
      * Scores every candidate window by how well its line, fitted before {@code e} arrived,
-     * predicted {@code e}: a running mean of weight·error², so the window that best predicts one
+     * predicted {@code e} (accepted or not: a stale long window shows itself by the samples it
+     * would reject): a running mean of weight·error², so the window that best predicts one
      * interval ahead (the error the clock lives with) wins, whatever mix of jitter and wander
      * the path and oscillator have.
      */
@@ -363,7 +384,7 @@ public final class Filter implements ClockChangeListener {
             scored++;
         }
         double tNew = (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC;
-        double wNew = p.weight(Math.max(0, e.delayNanos - p.minDelay));
+        double wNew = p.weight(Math.max(0, e.delayNanos - p.minDelay), 0);
         double previous = Double.NaN;
         double cap = Double.POSITIVE_INFINITY;
         for (double sc : score) {
@@ -414,6 +435,11 @@ public final class Filter implements ClockChangeListener {
         sxxSec2 = line.sxxSec2();
         slopeVar = line.slopeVar();
         meanVar = line.meanVar();
+        if (priorSlopeVar > 0 && priorSlopeVar < Double.POSITIVE_INFINITY) {
+            double precision = 1 / slopeVar + 1 / priorSlopeVar;
+            slopeNsPerSec = (slopeNsPerSec / slopeVar + priorSlopeNsPerSec / priorSlopeVar) / precision;
+            slopeVar = 1 / precision;
+        }
         stdDevNanos = line.stdDevNanos();
         fitSamples = line.samples();
         skewNsPerSec = Math.sqrt(slopeVar) * studentT(fitSamples - 2);

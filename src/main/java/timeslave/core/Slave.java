@@ -173,6 +173,13 @@ public final class Slave {
     }
 
     private void handle(Sample s, Filter filter, Discipline discipline, long intervalNanos) {
+        if (!settings.measureOnly()) {
+            discipline.settle(clock.monotonicNanos());
+            // Only while priming: later the timetrim's own uncertainty comes from these same samples.
+            filter.frequencyPrior(discipline.timetrimNsPerSec() - discipline.frequencyNsPerSec(),
+                    goodMeasurements < Schedule.PRIMED_MEASUREMENTS
+                            ? discipline.timetrimSkewNsPerSec() / Discipline.SKEW_PER_SD : Double.POSITIVE_INFINITY);
+        }
         Filter.Verdict v = filter.add(s);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
