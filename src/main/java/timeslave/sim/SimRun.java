@@ -38,6 +38,7 @@ public final class SimRun {
     private timeslave.core.Estimate seenEstimate;
     private double estimateSumSq;
     private int estimates;
+    private double freqErrMaxFirst10s;
     private double freqErr1h = Double.NaN;
     private double freqErr6h = Double.NaN;
     private double freqErr24h = Double.NaN;
@@ -122,7 +123,7 @@ public final class SimRun {
                 freqErr24h, freqErrPpm(), Math.sqrt(freqSumSq / Math.max(1, count)) / 1000,
                 count == 0 ? Double.NaN : (double) boundValid / count, median, reference.packets(), clock.steps(),
                 clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds,
-                Math.sqrt(estimateSumSq / Math.max(1, estimates)));
+                Math.sqrt(estimateSumSq / Math.max(1, estimates)), freqErrMaxFirst10s);
     }
 
     /** The lines the daemon logged above DEBUG. */
@@ -148,6 +149,9 @@ public final class SimRun {
         double error = w.clockErrorNanos();
         if (Math.abs(error) >= SYNC_NANOS) {
             lastUnsyncedSec = sec;
+        }
+        if (sec <= 10) {
+            freqErrMaxFirst10s = Math.max(freqErrMaxFirst10s, freqErrPpm());
         }
         if (sec == 3_600) {
             freqErr1h = freqErrPpm();
