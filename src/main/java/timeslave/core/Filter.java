@@ -100,8 +100,6 @@ public final class Filter implements ClockChangeListener {
     private double meanTimeSec;      // weighted mean time, seconds after refMono
     private double meanOffsetNanos;
     private double slopeNsPerSec;
-    private double sumWeights;
-    private double sxxSec2;
     private double slopeVar;         // variance of the slope, (ns/s)²
     private double meanVar;          // variance of the line at its weighted mean time, ns²
     private double stdDevNanos;
@@ -431,8 +429,6 @@ public final class Filter implements ClockChangeListener {
         meanTimeSec = line.meanTimeSec();
         meanOffsetNanos = line.meanOffsetNanos();
         slopeNsPerSec = line.slopeNsPerSec();
-        sumWeights = line.sumWeights();
-        sxxSec2 = line.sxxSec2();
         slopeVar = line.slopeVar();
         meanVar = line.meanVar();
         if (priorSlopeVar > 0 && priorSlopeVar < Double.POSITIVE_INFINITY) {
