@@ -485,8 +485,10 @@ public final class Filter implements ClockChangeListener {
         // The larger of the model variance and the sandwich (heteroscedasticity-robust) one: the
         // weights trust the lowest-delay samples more than their true errors may deserve.
         double dof = Math.max(1, count - 2);
-        double slopeVar = Math.max(s2 / sxx, robustSlope / (sxx * sxx) * count / dof);
-        double meanVar = Math.max(s2 / sw, robustMean / (sw * sw) * count / Math.max(1, count - 1));
+        // The weights are absolute (1/ns²), so 1/sxx and 1/sw are floors even when a few samples
+        // happen to lie on a line.
+        double slopeVar = Math.max(Math.max(1, s2) / sxx, robustSlope / (sxx * sxx) * count / dof);
+        double meanVar = Math.max(Math.max(1, s2) / sw, robustMean / (sw * sw) * count / Math.max(1, count - 1));
         return new Line(tm, ym, slope, sw, sxx, slopeVar, meanVar, Math.sqrt(ssr / sw), count);
     }
 

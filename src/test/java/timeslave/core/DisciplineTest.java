@@ -76,6 +76,20 @@ class DisciplineTest {
     }
 
     @Test
+    void aFastSlewIsBookedAtItsTrueSize() throws Exception {
+        Discipline d = discipline(0, true);
+        d.update(estimate(clock.mono, 100_000_000, 1, 0, 1), true, clock.mono, 100 * SEC);
+        double rate = clock.frequency;
+        int before = changes.changes.size();
+        d.settle(clock.mono + SEC);
+        double epsilon = rate / 1e9;
+        assertEquals(before + 1, changes.changes.size());
+        assertEquals(-Math.round(rate * epsilon / (1 + epsilon)), changes.changes.get(before)[2], 1);
+        d.settle(clock.mono + SEC);
+        assertEquals(before + 1, changes.changes.size(), "nothing more to book for the same instant");
+    }
+
+    @Test
     void unknownTrimFollowsTheFirstFrequencyEstimate() throws Exception {
         Discipline d = discipline(0, false);
         d.update(estimate(clock.mono, 0, 1_000, -50_000, 500), true, clock.mono, 90 * SEC);

@@ -160,6 +160,37 @@ class FilterTest {
     }
 
     @Test
+    void aKnownFrequencyRestrainsTheSlopeOfAFewSamples() {
+        // Three samples 2 s apart whose noise looks like a 10 ppm slope; the timetrim is known to 5 ns/s.
+        Filter free = filter();
+        Filter held = filter();
+        held.frequencyPrior(0, 5);
+        long[] offsets = {0, 20_000, 40_000};
+        for (int i = 0; i < 3; i++) {
+            Sample s = new Sample("t", T0 + i * 2 * SEC, T0, offsets[i], 100_000, 50_000);
+            free.add(s);
+            held.add(s);
+        }
+        assertEquals(10_000, free.estimate(T0 + 4 * SEC).freqNsPerSec(), 1);
+        assertTrue(Math.abs(held.estimate(T0 + 4 * SEC).freqNsPerSec()) < 1_000,
+                "slope " + held.estimate(T0 + 4 * SEC).freqNsPerSec());
+    }
+
+    @Test
+    void oldSamplesCountLessThanNewOnes() {
+        // A perfect sample an hour old disagrees with many fresh noisy ones: the fresh ones win.
+        Filter f = filter();
+        long t = T0;
+        f.add(new Sample("t", t, t, 0, 100_000, 50_000));
+        t += 3_600 * SEC;
+        for (int i = 0; i < 10; i++) {
+            f.add(new Sample("t", t + i * 16 * SEC, t, 500_000 + (i % 2 == 0 ? 20_000 : -20_000), 140_000, 70_000));
+        }
+        Estimate e = f.estimate(t + 9 * 16 * SEC);
+        assertTrue(Math.abs(e.offsetNanos() - 500_000) < 50_000, "estimate " + e.offsetNanos());
+    }
+
+    @Test
     void studentTFallsWithDegreesOfFreedom() {
         assertEquals(636.6, Filter.studentT(1), 0.1);
         assertTrue(Filter.studentT(10) > Filter.studentT(30));
