@@ -18,6 +18,10 @@ public final class Discipline {
     static final double MAX_SLEW_NS_PER_SEC = 83_333_333.0;
     /** An offset equal to its own standard error is corrected over this many update intervals (chrony corrtimeratio). */
     static final double CORRECTION_TIME_RATIO = 3.0;
+    /** The ratio falls in proportion above this interval, s: with long intervals, drift between updates outweighs noise. */
+    static final double CORRECTION_RATIO_INTERVAL_SEC = 64.0;
+    /** Smallest correction time ratio. */
+    static final double MIN_CORRECTION_TIME_RATIO = 0.3;
     /** Shortest slew, s. */
     static final double MIN_SLEW_SEC = 1.0;
     /** Longest slew, s (chrony's 10 000 s). */
@@ -34,6 +38,8 @@ public final class Discipline {
     static final double WANDER_NS_PER_SEC_PER_SQRT_SEC = 1.0;
     /** Skew per standard deviation for the wander allowance (the 99.95 % normal quantile). */
     static final double SKEW_PER_SD = 3.3;
+    /** A frequency estimate less certain than this is not used at all, ns/s (chrony's maxupdateskew, 1000 ppm). */
+    static final double MAX_UPDATE_SKEW_NS_PER_SEC = 1_000_000.0;
     /** Weight of the old frequency against a new regression slope (chrony: 3·skew_old²). */
     static final double OLD_FREQUENCY_WEIGHT = 3.0;
 
@@ -48,6 +54,8 @@ public final class Discipline {
     private double trimVar;
     private double frequencyNsPerSec;
     private long slewEndMono = Long.MAX_VALUE;
+    private long slewStartMono;
+    private double slewRateNsPerSec;
     private long lastUpdateMono = Long.MIN_VALUE;
     private double accumulatedNanos;
     private long accumulatedSinceMono = Long.MIN_VALUE;
@@ -78,6 +86,11 @@ public final class Discipline {
     /** The timetrim now, ns/s. */
     public double timetrimNsPerSec() {
         return trimNsPerSec;
+    }
+
+    /** The frequency correction in force now (timetrim plus any slew), ns/s. */
+    public double frequencyNsPerSec() {
+        return frequencyNsPerSec;
     }
 
     /** Frequency uncertainty of the timetrim (a 99.95 % bound, like chrony's skew), ns/s. */
@@ -136,7 +149,7 @@ public final class Discipline {
         double newVar = e.skewNsPerSec() * e.skewNsPerSec();
         double target = frequencyNsPerSec + e.freqNsPerSec();
         double gain = OLD_FREQUENCY_WEIGHT * trimVar / (OLD_FREQUENCY_WEIGHT * trimVar + newVar);
-        if (!Double.isFinite(gain)) {
+        if (!Double.isFinite(gain) || e.skewNsPerSec() > MAX_UPDATE_SKEW_NS_PER_SEC) {
             gain = 0;
         }
         trimNsPerSec = clampTrim(trimNsPerSec + gain * (target - trimNsPerSec));
@@ -146,7 +159,9 @@ public final class Discipline {
     private void slew(double offsetNanos, double offsetSdNanos, long monoNanos, long intervalNanos)
             throws ClockException {
         double intervalSec = intervalNanos / NANOS_PER_SEC;
-        double durationSec = CORRECTION_TIME_RATIO * intervalSec * Math.max(offsetSdNanos, 1.0)
+        double ratio = Math.max(MIN_CORRECTION_TIME_RATIO,
+                Math.min(CORRECTION_TIME_RATIO, CORRECTION_TIME_RATIO * CORRECTION_RATIO_INTERVAL_SEC / intervalSec));
+        double durationSec = ratio * intervalSec * Math.max(offsetSdNanos, 1.0)
                 / Math.max(Math.abs(offsetNanos), 1e-3);
         durationSec = Math.max(MIN_SLEW_SEC, Math.min(MAX_SLEW_SEC, durationSec));
         double rate = offsetNanos / durationSec;
@@ -157,7 +172,10 @@ public final class Discipline {
         double target = trimNsPerSec + rate;
         target = Math.max(-SystemClock.MAX_FREQUENCY_NS_PER_SEC, Math.min(SystemClock.MAX_FREQUENCY_NS_PER_SEC, target));
         setFrequency(monoNanos, target, frequencyNsPerSec);
-        slewEndMono = monoNanos + (long) Math.ceil(durationSec * NANOS_PER_SEC);
+        slewRateNsPerSec = target - trimNsPerSec;
+        slewStartMono = monoNanos;
+        double epsilon = slewRateNsPerSec / NANOS_PER_SEC;
+        slewEndMono = monoNanos + (long) Math.ceil(durationSec * (1 + epsilon) * NANOS_PER_SEC);
         if (accumulatedSinceMono == Long.MIN_VALUE) {
             accumulatedSinceMono = monoNanos;
         }
@@ -175,12 +193,35 @@ public final class Discipline {
     }
 
     private void setFrequency(long monoNanos, double target, double before) throws ClockException {
+        settle(monoNanos);
+        slewRateNsPerSec = 0;
         clock.setFrequency(target);
         frequencyNsPerSec = target;
         double delta = target - before;
         if (delta != 0) {
             for (ClockChangeListener l : listeners) {
                 l.clockChanged(monoNanos, delta, 0);
+            }
+        }
+    }
+
+    /**
+     * A slew at rate r (ns/s) runs the monotonic clock fast too, so over a monotonic interval m it
+     * moves the clock by r·m/(1 + r/10⁹), not the r·m the listeners booked; tells them the
+     * difference for the time since the last settlement (it matters only for fast slews: 8 ms of
+     * a 0.1 s slew at 83 333 ppm). Call before using stored samples during a slew.
+     */
+    public void settle(long monoNanos) {
+        if (slewRateNsPerSec == 0 || monoNanos <= slewStartMono) {
+            return;
+        }
+        double elapsedSec = (monoNanos - slewStartMono) / NANOS_PER_SEC;
+        double epsilon = slewRateNsPerSec / NANOS_PER_SEC;
+        long overBooked = Math.round(slewRateNsPerSec * elapsedSec * epsilon / (1 + epsilon));
+        slewStartMono = monoNanos;
+        if (overBooked != 0) {
+            for (ClockChangeListener l : listeners) {
+                l.clockChanged(monoNanos, 0, -overBooked);
             }
         }
     }

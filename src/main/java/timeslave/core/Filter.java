@@ -13,9 +13,11 @@ import java.util.List;
  * 1/(floor² + e²/12), where e is the sample's excess delay over the smallest delay in the
  * window: for independent one-way jitter, the offset error of a two-way exchange
  * ((T2−T1)+(T3−T4))/2 (RFC 5905 §8) is spread evenly over ±e/2, whose variance is e²/12.
- * The window shrinks from the oldest end while a runs test on the residual signs says the
- * residuals are not white (the oscillator has wandered), so it is long when jitter dominates and
- * short when wander does.
+ * The window is chosen among {@link #WINDOWS} by how well each window's line predicted every
+ * new sample before it arrived (weighted squared error, averaged over about 16 samples): long
+ * when jitter dominates, short when the oscillator wanders. (chrony's runs test was tried first:
+ * with exponential jitter the residual signs stay random long after wander has bent the line, so
+ * windows grew to the maximum and wander dominated; see reports/.)
  *
  * <p>Offsets are reference − local; every stored offset is corrected when the clock is moved
  * ({@link #clockChanged}).
@@ -29,12 +31,26 @@ public final class Filter implements ClockChangeListener {
         JUMP
     }
 
-    /** Most samples kept (chrony MAX_SAMPLES). */
-    static final int MAX_SAMPLES = 64;
+    /** Most samples kept (chrony keeps 64; the longest window here is 128). */
+    static final int MAX_SAMPLES = 128;
     /** Fewest samples for a straight-line fit with a residual. */
     static final int MIN_FIT_SAMPLES = 3;
-    /** The runs test never cuts the window below this many samples (chrony's minsamples). */
-    static final int MIN_WINDOW_SAMPLES = 6;
+    /** Candidate window lengths, samples: the fit uses whichever has predicted new samples best. */
+    static final int[] WINDOWS = {6, 8, 11, 16, 22, 32, 45, 64, 90, 128};
+    /** Predictions scored before the scores choose the window (until then: every sample). */
+    static final int MIN_SCORED_PREDICTIONS = 8;
+    /** One prediction error counts at most this many times the best window's score (start-up junk must not linger). */
+    static final double WINDOW_SCORE_CAP = 10.0;
+    /** The longest window scoring within this fraction of the best is used (long windows give steadier frequencies). */
+    static final double WINDOW_SCORE_MARGIN = 0.05;
+    /** Weight of the newest prediction error in a window's running score (about 1/samples remembered). */
+    static final double WINDOW_SCORE_GAIN = 1.0 / 16;
+    /**
+     * Frequency random walk assumed when weighting old samples, ns/s per √s (clknetsim's and a
+     * typical PC crystal's 1e-9): a sample's offset, seen from now, is uncertain by about
+     * this·age^1.5 beyond its own error.
+     */
+    static final double AGE_WANDER_NS_PER_SEC_15 = 1.0;
     /** A sample further from the prediction than this many combined standard deviations is a spike. */
     static final double GATE_SIGMAS = 5.0;
     /** Smallest spike gate, ns: clock reading and timestamp granularity on a fast path. */
@@ -43,14 +59,14 @@ public final class Filter implements ClockChangeListener {
     static final double GATE_WANDER_NS_PER_SEC = 1_000.0;
     /** Rejected samples that must agree before the filter believes the clock moved. */
     static final int JUMP_AGREEING_SAMPLES = 3;
+    /** ... among this many newest arrivals (accepted high-delay samples in between do not hide a jump). */
+    static final int JUMP_WINDOW_SAMPLES = 6;
     /** Smallest weight floor, ns: below this the weights stop favouring low-delay samples. */
     static final double MIN_WEIGHT_FLOOR_NANOS = 100.0;
     /** The weight floor is this fraction of the excess delay at {@link #WEIGHT_FLOOR_QUANTILE}: what even a good sample may be off by. */
-    static final double WEIGHT_FLOOR_FRACTION = 0.5;
+    static final double WEIGHT_FLOOR_FRACTION = 0.15;
     /** Quantile of the excess delays that sets the weight floor (the better samples, not the single best). */
     static final double WEIGHT_FLOOR_QUANTILE = 0.1;
-    /** z for a one-sided 5 % runs test (chrony uses a 5 % table). */
-    static final double RUNS_Z = 1.645;
 
     private static final double NANOS_PER_SEC = 1e9;
 
@@ -59,6 +75,7 @@ public final class Filter implements ClockChangeListener {
         double offsetNanos;
         final long delayNanos;
         final long errorNanos;
+        long arrival;
 
         Entry(Sample s) {
             monoNanos = s.monoNanos();
@@ -71,6 +88,11 @@ public final class Filter implements ClockChangeListener {
     private final double maxDriftNsPerSec;
     private final List<Entry> entries = new ArrayList<>();
     private final List<Entry> pending = new ArrayList<>();
+    private long arrivals;
+    private final double[] score = new double[WINDOWS.length];
+    private double priorSlopeNsPerSec;
+    private double priorSlopeVar = Double.POSITIVE_INFINITY;
+    private int scored;
 
     // The current fit: offset(t) = meanOffset + slope·(t − meanMono); all in ns and ns/s.
     private boolean fitted;
@@ -78,9 +100,8 @@ public final class Filter implements ClockChangeListener {
     private double meanTimeSec;      // weighted mean time, seconds after refMono
     private double meanOffsetNanos;
     private double slopeNsPerSec;
-    private double sumWeights;
-    private double sxxSec2;
-    private double residualVar;      // s², in units where the weights are relative
+    private double slopeVar;         // variance of the slope, (ns/s)²
+    private double meanVar;          // variance of the line at its weighted mean time, ns²
     private double stdDevNanos;
     private double skewNsPerSec;
     private long minDelayNanos;
@@ -91,11 +112,15 @@ public final class Filter implements ClockChangeListener {
      */
     public Filter(long maxDriftNsPerSec) {
         this.maxDriftNsPerSec = maxDriftNsPerSec;
+        resetScores();
     }
 
     /** Offers a sample; returns what became of it. */
     public Verdict add(Sample s) {
         Entry e = new Entry(s);
+        e.arrival = ++arrivals;
+        pending.removeIf(p -> p.arrival <= arrivals - JUMP_WINDOW_SAMPLES);
+        scoreWindows(e);
         if (fitted) {
             double predicted = lineAt(e.monoNanos);
             double deviation = Math.abs(e.offsetNanos - predicted);
@@ -116,19 +141,31 @@ public final class Filter implements ClockChangeListener {
                     entries.clear();
                     entries.addAll(pending.subList(pending.size() - JUMP_AGREEING_SAMPLES, pending.size()));
                     pending.clear();
+                    resetScores();
                     refit();
                     return Verdict.JUMP;
                 }
+                refit();
                 return v;
             }
         }
-        pending.clear();
         entries.add(e);
         if (entries.size() > MAX_SAMPLES) {
             entries.remove(0);
         }
         refit();
         return Verdict.ACCEPTED;
+    }
+
+    /**
+     * What the discipline already knows about the slope: with the timetrim known to ±sd, the
+     * offset should move at {@code meanNsPerSec} (minus the slew in progress); a fit from a few
+     * samples is shrunk toward it in proportion to the variances (a Bayesian prior), so a
+     * restored timetrim is not thrown away for the slope of three samples 2 s apart.
+     */
+    public void frequencyPrior(double meanNsPerSec, double sdNsPerSec) {
+        priorSlopeNsPerSec = meanNsPerSec;
+        priorSlopeVar = sdNsPerSec * sdNsPerSec;
     }
 
     /** Number of samples held. */
@@ -141,11 +178,25 @@ public final class Filter implements ClockChangeListener {
         return entries.size() >= n && agree(entries.subList(entries.size() - n, entries.size()));
     }
 
+    /** The median offset of the newest {@code n} samples, ns (NaN if there are fewer). */
+    public double newestMedianOffset(int n) {
+        if (entries.size() < n) {
+            return Double.NaN;
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = entries.get(entries.size() - 1 - i).offsetNanos;
+        }
+        Arrays.sort(v);
+        return v[n / 2];
+    }
+
     /** Forgets all but the newest {@code n} samples (before a step, so only agreeing samples set its size). */
     public void keepNewest(int n) {
         while (entries.size() > n) {
             entries.remove(0);
         }
+        resetScores();
         refit();
     }
 
@@ -154,7 +205,7 @@ public final class Filter implements ClockChangeListener {
         if (!fitted) {
             return null;
         }
-        double freqSd = Math.sqrt(residualVar / sxxSec2);
+        double freqSd = Math.sqrt(slopeVar);
         return new Estimate(monoNanos, lineAt(monoNanos), predictionSd(monoNanos), slopeNsPerSec, freqSd,
                 skewNsPerSec, stdDevNanos, fitSamples);
     }
@@ -211,6 +262,9 @@ public final class Filter implements ClockChangeListener {
             meanOffsetNanos += frequencyDeltaNsPerSec * (tc - meanTimeSec) - stepNanos;
             slopeNsPerSec -= frequencyDeltaNsPerSec;
         }
+        if (priorSlopeVar < Double.POSITIVE_INFINITY) {
+            priorSlopeNsPerSec -= frequencyDeltaNsPerSec;
+        }
     }
 
     private Entry newest() {
@@ -223,7 +277,7 @@ public final class Filter implements ClockChangeListener {
 
     private double predictionSd(long monoNanos) {
         double dt = (monoNanos - refMono) / NANOS_PER_SEC - meanTimeSec;
-        return Math.sqrt(residualVar * (1.0 / sumWeights + dt * dt / sxxSec2));
+        return Math.sqrt(meanVar + dt * dt * slopeVar);
     }
 
     /**
@@ -251,7 +305,104 @@ public final class Filter implements ClockChangeListener {
         return true;
     }
 
-    /** Refits the line, shrinking the window from the oldest end while the runs test fails. */
+    /** A weighted straight line through some samples, times in seconds after {@link #refMono}. */
+    private record Line(double meanTimeSec, double meanOffsetNanos, double slopeNsPerSec, double sumWeights,
+                        double sxxSec2, double slopeVar, double meanVar, double stdDevNanos, int samples) {
+
+        double at(double tSec) {
+            return meanOffsetNanos + slopeNsPerSec * (tSec - meanTimeSec);
+        }
+    }
+
+    /** The samples as arrays for fitting: times (s after the newest), offsets, weights, excess delays. */
+    private final class Prepared {
+        final double[] t;
+        final double[] y;
+        final double[] w;
+        final long minDelay;
+        final double floor;
+
+        Prepared() {
+            int n = entries.size();
+            long ref = newest().monoNanos;
+            t = new double[n];
+            y = new double[n];
+            w = new double[n];
+            long md = Long.MAX_VALUE;
+            for (Entry e : entries) {
+                md = Math.min(md, e.delayNanos);
+            }
+            minDelay = md;
+            double[] excess = new double[n];
+            for (int i = 0; i < n; i++) {
+                Entry e = entries.get(i);
+                t[i] = (e.monoNanos - ref) / NANOS_PER_SEC;
+                y[i] = e.offsetNanos;
+                excess[i] = e.delayNanos - md;
+            }
+            double[] sorted = excess.clone();
+            Arrays.sort(sorted);
+            floor = Math.max(MIN_WEIGHT_FLOOR_NANOS, WEIGHT_FLOOR_FRACTION * sorted[(int) (WEIGHT_FLOOR_QUANTILE * (n - 1))]);
+            for (int i = 0; i < n; i++) {
+                w[i] = weight(excess[i], -t[i]);
+            }
+        }
+
+        /**
+         * 1/variance of a sample's offset as seen now: its own exchange error (e²/12), the floor,
+         * and what a frequency random walk of {@link #AGE_WANDER_NS_PER_SEC_15} has done to the
+         * offset since, which a straight line cannot follow (∝ age^1.5).
+         */
+        double weight(double excessNanos, double ageSec) {
+            double wander = AGE_WANDER_NS_PER_SEC_15 * Math.pow(Math.max(ageSec, 0), 1.5);
+            return 1.0 / (floor * floor + excessNanos * excessNanos / 12.0 + wander * wander);
+        }
+
+        /** The line through the newest {@code count} samples. */
+        Line fit(int count) {
+            int to = t.length;
+            return fitRange(t, y, w, to - count, to);
+        }
+    }
+
+    /**
+     * Scores every candidate window by how well its line, fitted before {@code e} arrived,
+     * predicted {@code e} (accepted or not: a stale long window shows itself by the samples it
+     * would reject): a running mean of weight·error², so the window that best predicts one
+     * interval ahead (the error the clock lives with) wins, whatever mix of jitter and wander
+     * the path and oscillator have.
+     */
+    private void scoreWindows(Entry e) {
+        int n = entries.size();
+        if (n < MIN_FIT_SAMPLES) {
+            return;
+        }
+        Prepared p = new Prepared();
+        if (n >= WINDOWS[0]) {
+            scored++;
+        }
+        double tNew = (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC;
+        double wNew = p.weight(Math.max(0, e.delayNanos - p.minDelay), 0);
+        double previous = Double.NaN;
+        double cap = Double.POSITIVE_INFINITY;
+        for (double sc : score) {
+            if (!Double.isNaN(sc)) {
+                cap = Math.min(cap, WINDOW_SCORE_CAP * sc);
+            }
+        }
+        for (int k = 0; k < WINDOWS.length && WINDOWS[k] <= n; k++) {
+            Line line = p.fit(WINDOWS[k]);
+            double d = e.offsetNanos - line.at(tNew);
+            double err = Math.min(wNew * d * d, cap);
+            if (Double.isNaN(score[k])) {
+                score[k] = Double.isNaN(previous) ? err : previous;
+            }
+            score[k] += WINDOW_SCORE_GAIN * (err - score[k]);
+            previous = score[k];
+        }
+    }
+
+    /** Refits the line over the best-scoring window (all samples while none is scored). */
     private void refit() {
         int n = entries.size();
         if (n < MIN_FIT_SAMPLES) {
@@ -259,44 +410,45 @@ public final class Filter implements ClockChangeListener {
             return;
         }
         refMono = newest().monoNanos;
-        double[] t = new double[n];
-        double[] y = new double[n];
-        double[] w = new double[n];
-        long minDelay = Long.MAX_VALUE;
-        for (Entry e : entries) {
-            minDelay = Math.min(minDelay, e.delayNanos);
-        }
-        double[] excess = new double[n];
-        for (int i = 0; i < n; i++) {
-            Entry e = entries.get(i);
-            t[i] = (e.monoNanos - refMono) / NANOS_PER_SEC;
-            y[i] = e.offsetNanos;
-            excess[i] = e.delayNanos - minDelay;
-        }
-        double[] sorted = excess.clone();
-        Arrays.sort(sorted);
-        double floor = Math.max(MIN_WEIGHT_FLOOR_NANOS,
-                WEIGHT_FLOOR_FRACTION * sorted[(int) (WEIGHT_FLOOR_QUANTILE * (n - 1))]);
-        for (int i = 0; i < n; i++) {
-            w[i] = 1.0 / (floor * floor + excess[i] * excess[i] / 12.0);
-        }
-        int start = 0;
-        int minWindow = Math.min(n, Math.max(MIN_FIT_SAMPLES, MIN_WINDOW_SAMPLES));
-        while (true) {
-            fitRange(t, y, w, start, n);
-            if (n - start <= minWindow || runsOk(t, y, start, n)) {
-                break;
+        Prepared p = new Prepared();
+        int count = n;
+        double best = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < WINDOWS.length && WINDOWS[k] <= n; k++) {
+            if (!Double.isNaN(score[k]) && score[k] < best) {
+                best = score[k];
             }
-            start++;
         }
-        if (start > 0) {
-            entries.subList(0, start).clear();
+        if (best < Double.POSITIVE_INFINITY && scored >= MIN_SCORED_PREDICTIONS) {
+            for (int k = 0; k < WINDOWS.length && WINDOWS[k] <= n; k++) {
+                if (!Double.isNaN(score[k]) && score[k] <= best * (1 + WINDOW_SCORE_MARGIN)) {
+                    count = WINDOWS[k];
+                }
+            }
         }
-        minDelayNanos = minDelay;
+        Line line = p.fit(Math.max(Math.min(count, n), MIN_FIT_SAMPLES));
+        meanTimeSec = line.meanTimeSec();
+        meanOffsetNanos = line.meanOffsetNanos();
+        slopeNsPerSec = line.slopeNsPerSec();
+        slopeVar = line.slopeVar();
+        meanVar = line.meanVar();
+        if (priorSlopeVar > 0 && priorSlopeVar < Double.POSITIVE_INFINITY) {
+            double precision = 1 / slopeVar + 1 / priorSlopeVar;
+            slopeNsPerSec = (slopeNsPerSec / slopeVar + priorSlopeNsPerSec / priorSlopeVar) / precision;
+            slopeVar = 1 / precision;
+        }
+        stdDevNanos = line.stdDevNanos();
+        fitSamples = line.samples();
+        skewNsPerSec = Math.sqrt(slopeVar) * studentT(fitSamples - 2);
+        minDelayNanos = p.minDelay;
         fitted = true;
     }
 
-    private void fitRange(double[] t, double[] y, double[] w, int from, int to) {
+    private void resetScores() {
+        Arrays.fill(score, Double.NaN);
+        scored = 0;
+    }
+
+    private static Line fitRange(double[] t, double[] y, double[] w, int from, int to) {
         double sw = 0;
         double swt = 0;
         double swy = 0;
@@ -319,48 +471,25 @@ public final class Filter implements ClockChangeListener {
         }
         double slope = sxy / sxx;
         double ssr = 0;
+        double robustSlope = 0;
+        double robustMean = 0;
         for (int i = from; i < to; i++) {
             double r = y[i] - ym - slope * (t[i] - tm);
             ssr += w[i] * r * r;
+            double dt = t[i] - tm;
+            robustSlope += w[i] * w[i] * dt * dt * r * r;
+            robustMean += w[i] * w[i] * r * r;
         }
         int count = to - from;
-        meanTimeSec = tm;
-        meanOffsetNanos = ym;
-        slopeNsPerSec = slope;
-        sumWeights = sw;
-        sxxSec2 = sxx;
-        residualVar = Math.max(ssr / Math.max(1, count - 2), 1e-12);
-        stdDevNanos = Math.sqrt(ssr / sw);
-        fitSamples = count;
-        skewNsPerSec = Math.sqrt(residualVar / sxx) * studentT(count - 2);
-    }
-
-    private boolean runsOk(double[] t, double[] y, int from, int to) {
-        int positives = 0;
-        int negatives = 0;
-        int runs = 0;
-        int previous = 0;
-        for (int i = from; i < to; i++) {
-            double r = y[i] - meanOffsetNanos - slopeNsPerSec * (t[i] - meanTimeSec);
-            int sign = r >= 0 ? 1 : -1;
-            if (sign > 0) {
-                positives++;
-            } else {
-                negatives++;
-            }
-            if (sign != previous) {
-                runs++;
-                previous = sign;
-            }
-        }
-        int count = positives + negatives;
-        if (positives == 0 || negatives == 0) {
-            return count < 3;
-        }
-        double twoNpNn = 2.0 * positives * negatives;
-        double mean = 1 + twoNpNn / count;
-        double var = twoNpNn * (twoNpNn - count) / ((double) count * count * (count - 1));
-        return runs >= mean - RUNS_Z * Math.sqrt(Math.max(var, 0));
+        double s2 = Math.max(ssr / Math.max(1, count - 2), 1e-12);
+        // The larger of the model variance and the sandwich (heteroscedasticity-robust) one: the
+        // weights trust the lowest-delay samples more than their true errors may deserve.
+        double dof = Math.max(1, count - 2);
+        // The weights are absolute (1/ns²), so 1/sxx and 1/sw are floors even when a few samples
+        // happen to lie on a line.
+        double slopeVar = Math.max(Math.max(1, s2) / sxx, robustSlope / (sxx * sxx) * count / dof);
+        double meanVar = Math.max(Math.max(1, s2) / sw, robustMean / (sw * sw) * count / Math.max(1, count - 1));
+        return new Line(tm, ym, slope, sw, sxx, slopeVar, meanVar, Math.sqrt(ssr / sw), count);
     }
 
     /** Student's t at the 99.95 % quantile for {@code dof} degrees of freedom (chrony's skew coefficient). */

@@ -42,6 +42,7 @@ public final class Slave {
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
     private volatile double timetrimNsPerSec;
     private volatile int goodMeasurements;
+    private volatile Estimate lastEstimate;
 
     public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
                  TimetrimStore timetrim) {
@@ -68,6 +69,11 @@ public final class Slave {
     /** The timetrim now in force (or, under -m, that would be), ns/s. */
     public double timetrimNsPerSec() {
         return timetrimNsPerSec;
+    }
+
+    /** The filter's newest estimate, taken before the discipline acted on it (null before the first). */
+    public Estimate lastEstimate() {
+        return lastEstimate;
     }
 
     /** Good measurements so far. */
@@ -177,6 +183,13 @@ public final class Slave {
     }
 
     private void handle(Sample s, Filter filter, Discipline discipline, long intervalNanos) {
+        if (!settings.measureOnly()) {
+            discipline.settle(clock.monotonicNanos());
+            // Only while priming: later the timetrim's own uncertainty comes from these same samples.
+            filter.frequencyPrior(discipline.timetrimNsPerSec() - discipline.frequencyNsPerSec(),
+                    goodMeasurements < Schedule.PRIMED_MEASUREMENTS
+                            ? discipline.timetrimSkewNsPerSec() / Discipline.SKEW_PER_SD : Double.POSITIVE_INFINITY);
+        }
         Filter.Verdict v = filter.add(s);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
@@ -189,6 +202,7 @@ public final class Slave {
             updateBound(filter, null, now);
             return;
         }
+ lastEstimate = e;
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
@@ -199,7 +213,9 @@ public final class Slave {
             updateBound(filter, e, now);
             return;
         }
-        boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES);
+        double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
+        boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
+                && Math.abs(median) > settings.stepThresholdNanos() && Math.signum(median) == Math.signum(e.offsetNanos());
         if (Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && agreeing) {
             filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
             e = filter.estimate(now);

@@ -25,6 +25,7 @@ final class SimReference implements Reference {
     private long lieAtNanos = Long.MAX_VALUE;
     private long lieNanos;
     private long packets;
+    private double lastTrueOffsetNanos;
 
     SimReference(SimWorld world, SimPath path, int probes, SplittableRandom random) {
         this.world = world;
@@ -43,6 +44,11 @@ final class SimReference implements Reference {
     void lieOnce(long atSec, long nanos) {
         lieAtNanos = SimWorld.START_NANOS + atSec * 1_000_000_000L;
         lieNanos = nanos;
+    }
+
+    /** reference − local, the truth, when the last measurement ended. */
+    double lastTrueOffsetNanos() {
+        return lastTrueOffsetNanos;
     }
 
     /** Probes sent so far. */
@@ -89,6 +95,7 @@ final class SimReference implements Reference {
                 best = s;
             }
         }
+        lastTrueOffsetNanos = -world.clockErrorNanos();
         if (best == null) {
             throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply to " + probes
                     + (probes == 1 ? " probe" : " probes"));

@@ -20,11 +20,14 @@ package timeslave.sim;
  * @param timetrimNsPerSec   the daemon's timetrim at the end
  * @param trueTrimNsPerSec   the correction the oscillator needed at the end
  * @param seconds            length of the run, s
+ * @param estimateRmsNanos   RMS error of the filter's offset estimates (before the discipline acts), ns
+ * @param freqErrPpmFirst10s largest |timetrim − true correction| in the first 10 s, ppm (later the truth itself wanders 1 ns/s per √s)
  */
 public record SimResult(long syncSec, double rmsNanos, double p99Nanos, double maxNanos, double freqErrPpm1h,
                         double freqErrPpm6h, double freqErrPpm24h, double freqErrPpmEnd, double freqRmsPpm,
                         double boundValidFraction, double boundMedianNanos, long packets, int steps,
-                        int clockWrites, double timetrimNsPerSec, double trueTrimNsPerSec, long seconds) {
+                        int clockWrites, double timetrimNsPerSec, double trueTrimNsPerSec, long seconds,
+                        double estimateRmsNanos, double freqErrPpmFirst10s) {
 
     /** Probes per simulated hour. */
     public double packetsPerHour() {

@@ -35,6 +35,10 @@ public final class SimRun {
     private double max;
     private double freqSumSq;
     private long lastUnsyncedSec;
+    private timeslave.core.Estimate seenEstimate;
+    private double estimateSumSq;
+    private int estimates;
+    private double freqErrMaxFirst10s;
     private double freqErr1h = Double.NaN;
     private double freqErr6h = Double.NaN;
     private double freqErr24h = Double.NaN;
@@ -118,7 +122,8 @@ public final class SimRun {
         return new SimResult(sync, Math.sqrt(sumSq / Math.max(1, count)), p99, max, freqErr1h, freqErr6h,
                 freqErr24h, freqErrPpm(), Math.sqrt(freqSumSq / Math.max(1, count)) / 1000,
                 count == 0 ? Double.NaN : (double) boundValid / count, median, reference.packets(), clock.steps(),
-                clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds);
+                clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds,
+                Math.sqrt(estimateSumSq / Math.max(1, estimates)), freqErrMaxFirst10s);
     }
 
     /** The lines the daemon logged above DEBUG. */
@@ -145,6 +150,9 @@ public final class SimRun {
         if (Math.abs(error) >= SYNC_NANOS) {
             lastUnsyncedSec = sec;
         }
+        if (sec <= 10) {
+            freqErrMaxFirst10s = Math.max(freqErrMaxFirst10s, freqErrPpm());
+        }
         if (sec == 3_600) {
             freqErr1h = freqErrPpm();
         } else if (sec == 21_600) {
@@ -154,6 +162,13 @@ public final class SimRun {
         }
         if (sec < scenario.statsFromSec || count >= absErrors.length) {
             return;
+        }
+        timeslave.core.Estimate est = slave.lastEstimate();
+        if (est != null && est != seenEstimate) {
+            seenEstimate = est;
+            double d = est.offsetNanos() - reference.lastTrueOffsetNanos();
+            estimateSumSq += d * d;
+            estimates++;
         }
         double abs = Math.abs(error);
         absErrors[count] = (float) abs;

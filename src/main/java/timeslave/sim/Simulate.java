@@ -13,6 +13,11 @@ public final class Simulate {
     private Simulate() {
     }
 
+    /** Runs the simulator directly (scripts/accuracy-report); the daemon's own entry is {@code timeslave --simulate}. */
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
     static final String USAGE = "usage: timeslave --simulate [scenario] [--seed N] [--days D | --seconds S] [--quiet]"
             + " [-d N] [--report all|ROW] [--seeds N]";
 

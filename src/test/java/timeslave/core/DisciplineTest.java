@@ -59,7 +59,8 @@ class DisciplineTest {
         double slewRate = clock.frequency - d.timetrimNsPerSec();
         long end = d.slewEndMono();
         double seconds = (end - now) / 1e9;
-        assertEquals(10_000_000, slewRate * seconds, 10_000_000 * 1e-6 + 1);
+        // the slew runs the monotonic clock fast too: it lasts (1 + rate/1e9) times longer on it
+        assertEquals(10_000_000, slewRate * seconds / (1 + slewRate / 1e9), 10_000_000 * 1e-6 + 1);
         d.endSlew(end);
         assertEquals(d.timetrimNsPerSec(), clock.frequency, 1e-9);
         assertEquals(d.timetrimNsPerSec(), changes.totalFrequencyDelta(), 1e-6);
@@ -70,7 +71,22 @@ class DisciplineTest {
         Discipline d = discipline(0, false);
         d.update(estimate(clock.mono, 100_000_000, 1, 0, 1), true, clock.mono, 100 * SEC);
         assertTrue(Math.abs(clock.frequency) <= Discipline.MAX_SLEW_NS_PER_SEC + 1e-6, "frequency " + clock.frequency);
-        assertEquals(100_000_000, clock.frequency * (d.slewEndMono() - clock.mono) / 1e9, 100);
+        double monoSeconds = (d.slewEndMono() - clock.mono) / 1e9;
+        assertEquals(100_000_000, clock.frequency * monoSeconds / (1 + clock.frequency / 1e9), 100);
+    }
+
+    @Test
+    void aFastSlewIsBookedAtItsTrueSize() throws Exception {
+        Discipline d = discipline(0, true);
+        d.update(estimate(clock.mono, 100_000_000, 1, 0, 1), true, clock.mono, 100 * SEC);
+        double rate = clock.frequency;
+        int before = changes.changes.size();
+        d.settle(clock.mono + SEC);
+        double epsilon = rate / 1e9;
+        assertEquals(before + 1, changes.changes.size());
+        assertEquals(-Math.round(rate * epsilon / (1 + epsilon)), changes.changes.get(before)[2], 1);
+        d.settle(clock.mono + SEC);
+        assertEquals(before + 1, changes.changes.size(), "nothing more to book for the same instant");
     }
 
     @Test
