@@ -42,7 +42,7 @@ public final class Filter implements ClockChangeListener {
     /** One prediction error counts at most this many times the best window's score (start-up junk must not linger). */
     static final double WINDOW_SCORE_CAP = 10.0;
     /** The longest window scoring within this fraction of the best is used (long windows give steadier frequencies). */
-    static final double WINDOW_SCORE_MARGIN = 0.05;
+    static final double WINDOW_SCORE_MARGIN = 0.02;
     /** Weight of the newest prediction error in a window's running score (about 1/samples remembered). */
     static final double WINDOW_SCORE_GAIN = 1.0 / 16;
     /**
