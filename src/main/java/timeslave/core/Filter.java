@@ -120,7 +120,6 @@ public final class Filter implements ClockChangeListener {
         Entry e = new Entry(s);
         e.arrival = ++arrivals;
         pending.removeIf(p -> p.arrival <= arrivals - JUMP_WINDOW_SAMPLES);
-        scoreWindows(e);
         if (fitted) {
             double predicted = lineAt(e.monoNanos);
             double deviation = Math.abs(e.offsetNanos - predicted);
@@ -145,10 +144,10 @@ public final class Filter implements ClockChangeListener {
                     refit();
                     return Verdict.JUMP;
                 }
-                refit();
                 return v;
             }
         }
+        scoreWindows(e);
         entries.add(e);
         if (entries.size() > MAX_SAMPLES) {
             entries.remove(0);
@@ -367,8 +366,7 @@ public final class Filter implements ClockChangeListener {
 
     /**
      * Scores every candidate window by how well its line, fitted before {@code e} arrived,
-     * predicted {@code e} (accepted or not: a stale long window shows itself by the samples it
-     * would reject): a running mean of weight·error², so the window that best predicts one
+     * predicted {@code e}: a running mean of weight·error², so the window that best predicts one
      * interval ahead (the error the clock lives with) wins, whatever mix of jitter and wander
      * the path and oscillator have.
      */
