@@ -10,14 +10,16 @@ import java.util.List;
  * single spikes ("popcorn"), and an honest interval for the offset now.
  *
  * <p>Model (as chrony's sourcestats.c): offset(t) = a + b·(t − t̄). Samples are weighted by
- * 1/(floor² + e²/12), where e is the sample's excess delay over the smallest delay in the
- * window: for independent one-way jitter, the offset error of a two-way exchange
- * ((T2−T1)+(T3−T4))/2 (RFC 5905 §8) is spread evenly over ±e/2, whose variance is e²/12.
+ * 1/(floor² + e²/12 + (w·age^1.5)²), where e is the sample's excess delay over the smallest
+ * delay held: for independent one-way jitter, the offset error of a two-way exchange
+ * ((T2−T1)+(T3−T4))/2 (RFC 5905 §8) is spread evenly over ±e/2, whose variance is e²/12; the
+ * last term is what a frequency random walk w has done to the sample's offset since.
  * The window is chosen among {@link #WINDOWS} by how well each window's line predicted every
  * new sample before it arrived (weighted squared error, averaged over about 16 samples): long
  * when jitter dominates, short when the oscillator wanders. (chrony's runs test was tried first:
  * with exponential jitter the residual signs stay random long after wander has bent the line, so
- * windows grew to the maximum and wander dominated; see reports/.)
+ * windows grew to the maximum; on the issue-5 benchmark it gave 82 µs RMS on path100 at 256 s
+ * and 3.5 µs on the LAN, against 31 µs and 1.6 µs now.)
  *
  * <p>Offsets are reference − local; every stored offset is corrected when the clock is moved
  * ({@link #clockChanged}).
