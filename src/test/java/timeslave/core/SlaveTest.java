@@ -147,6 +147,24 @@ class SlaveTest {
     }
 
     @Test
+    void aBrokenReferenceFailsMeasurementsButNotTheDaemon() throws Exception {
+        Reference broken = new Reference() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Sample measure() {
+                return new Sample("broken", clock.mono, clock.realtime, 0, -5, 1);
+            }
+        };
+        slave(Settings.defaults(), broken, new Store(OptionalLong.empty()), 5).run();
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("ERR master broken unreachable: internal error: "
+                + "java.lang.IllegalArgumentException: negative delay -5 ns")), log.lines.toString());
+    }
+
+    @Test
     void errorBoundIsPublishedAndHoldsTheTruth() throws Exception {
         Slave s = slave(Settings.defaults(), new Scripted(), new Store(OptionalLong.empty()), 30);
         s.run();
