@@ -55,8 +55,21 @@ public final class Filter implements ClockChangeListener {
     static final double AGE_WANDER_NS_PER_SEC_15 = 1.0;
     /** A sample further from the prediction than this many combined standard deviations is a spike. */
     static final double GATE_SIGMAS = 5.0;
+    /**
+     * The gate also allows this fraction of the median excess delay: the fit's own scatter
+     * understates the error while few samples are held (the smallest delay is then well above
+     * the path's true minimum), and an honest sample is off by up to half its excess delay.
+     */
+    static final double GATE_TYPICAL_EXCESS_FRACTION = 0.5;
     /** Smallest spike gate, ns: clock reading and timestamp granularity on a fast path. */
     static final double MIN_GATE_NANOS = 10_000.0;
+    /** A fit from fewer samples than this is not trusted below {@link #YOUNG_SKEW_NS_PER_SEC} when gating. */
+    static final int YOUNG_FIT_SAMPLES = 16;
+    /**
+     * Smallest frequency uncertainty a young fit is allowed when gating, ns/s (20 ppm): its two
+     * best samples can pose as exact while the smallest delay is still far above the true one.
+     */
+    static final double YOUNG_SKEW_NS_PER_SEC = 20_000.0;
     /** Frequency wander allowed for between samples when gating, ns/s (a PC crystal in a warm room). */
     static final double GATE_WANDER_NS_PER_SEC = 1_000.0;
     /** Rejected samples that must agree before the filter believes the clock moved. */
@@ -107,6 +120,7 @@ public final class Filter implements ClockChangeListener {
     private double stdDevNanos;
     private double skewNsPerSec;
     private long minDelayNanos;
+    private double medianExcessNanos;
     private int fitSamples;
 
     /**
@@ -127,8 +141,10 @@ public final class Filter implements ClockChangeListener {
             double deviation = Math.abs(e.offsetNanos - predicted);
             double excess = Math.max(0, e.delayNanos - minDelayNanos);
             double sinceNewestSec = Math.max(0, (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC);
-            double noise = excess / 2 + GATE_SIGMAS * (stdDevNanos + predictionSd(e.monoNanos)) + MIN_GATE_NANOS;
-            double growth = (skewNsPerSec + GATE_WANDER_NS_PER_SEC) * sinceNewestSec;
+            double noise = excess / 2 + GATE_TYPICAL_EXCESS_FRACTION * medianExcessNanos
+                    + GATE_SIGMAS * (stdDevNanos + predictionSd(e.monoNanos)) + MIN_GATE_NANOS;
+            double skew = fitSamples < YOUNG_FIT_SAMPLES ? Math.max(skewNsPerSec, YOUNG_SKEW_NS_PER_SEC) : skewNsPerSec;
+            double growth = (skew + GATE_WANDER_NS_PER_SEC) * sinceNewestSec;
             Verdict v = null;
             if (deviation - noise > maxDriftNsPerSec * Math.max(sinceNewestSec, 1.0)) {
                 v = Verdict.REJECTED_DRIFT;
@@ -322,6 +338,7 @@ public final class Filter implements ClockChangeListener {
         final double[] w;
         final long minDelay;
         final double floor;
+        final double medianExcess;
 
         Prepared() {
             int n = entries.size();
@@ -343,7 +360,11 @@ public final class Filter implements ClockChangeListener {
             }
             double[] sorted = excess.clone();
             Arrays.sort(sorted);
-            floor = Math.max(MIN_WEIGHT_FLOOR_NANOS, WEIGHT_FLOOR_FRACTION * sorted[(int) (WEIGHT_FLOOR_QUANTILE * (n - 1))]);
+            // Never the smallest excess itself: that is 0 by definition, and with few samples the
+            // quantile would land on it and let one sample outweigh all the others.
+            int q = Math.min(n - 1, Math.max(1, (int) (WEIGHT_FLOOR_QUANTILE * (n - 1))));
+            floor = Math.max(MIN_WEIGHT_FLOOR_NANOS, WEIGHT_FLOOR_FRACTION * sorted[q]);
+            medianExcess = sorted[n / 2];
             for (int i = 0; i < n; i++) {
                 w[i] = weight(excess[i], -t[i]);
             }
@@ -440,6 +461,7 @@ public final class Filter implements ClockChangeListener {
         fitSamples = line.samples();
         skewNsPerSec = Math.sqrt(slopeVar) * studentT(fitSamples - 2);
         minDelayNanos = p.minDelay;
+        medianExcessNanos = p.medianExcess;
         fitted = true;
     }
 
