@@ -15,7 +15,7 @@ import java.util.List;
  * ((T2−T1)+(T3−T4))/2 (RFC 5905 §8) is spread evenly over ±e/2, whose variance is e²/12; the
  * last term is what a frequency random walk w has done to the sample's offset since.
  * The window is chosen among {@link #WINDOWS} by how well each window's line predicted every
- * new sample before it arrived (weighted squared error, averaged over about 16 samples): long
+ * new sample before it arrived (weighted squared error, averaged over about 2000 s, 16 to 64 samples): long
  * when jitter dominates, short when the oscillator wanders. (chrony's runs test was tried first:
  * with exponential jitter the residual signs stay random long after wander has bent the line, so
  * windows grew to the maximum; on the issue-5 benchmark it gave 82 µs RMS on path100 at 256 s
@@ -45,8 +45,16 @@ public final class Filter implements ClockChangeListener {
     static final double WINDOW_SCORE_CAP = 10.0;
     /** The longest window scoring within this fraction of the best is used (long windows give steadier frequencies). */
     static final double WINDOW_SCORE_MARGIN = 0.02;
-    /** Weight of the newest prediction error in a window's running score (about 1/samples remembered). */
+    /**
+     * A window's running score remembers about this much time, s: the newest prediction error
+     * weighs (time since the previous sample)/this, within [{@link #MIN_SCORE_GAIN},
+     * {@link #WINDOW_SCORE_GAIN}] (so 16 to 64 samples), alike for 16 s and 270 s polling.
+     */
+    static final double SCORE_MEMORY_SEC = 2_000.0;
+    /** Largest weight of one prediction error in a window's score (at least 16 samples remembered). */
     static final double WINDOW_SCORE_GAIN = 1.0 / 16;
+    /** Smallest weight of one prediction error (at most 64 samples remembered). */
+    static final double MIN_SCORE_GAIN = 1.0 / 64;
     /**
      * Frequency random walk assumed when weighting old samples, ns/s per √s (clknetsim's and a
      * typical PC crystal's 1e-9): a sample's offset, seen from now, is uncertain by about
@@ -403,6 +411,7 @@ public final class Filter implements ClockChangeListener {
             scored++;
         }
         double tNew = (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC;
+        double gain = Math.max(MIN_SCORE_GAIN, Math.min(WINDOW_SCORE_GAIN, tNew / SCORE_MEMORY_SEC));
         double wNew = p.weight(Math.max(0, e.delayNanos - p.minDelay), 0);
         double previous = Double.NaN;
         double cap = Double.POSITIVE_INFINITY;
@@ -418,7 +427,7 @@ public final class Filter implements ClockChangeListener {
             if (Double.isNaN(score[k])) {
                 score[k] = Double.isNaN(previous) ? err : previous;
             }
-            score[k] += WINDOW_SCORE_GAIN * (err - score[k]);
+            score[k] += gain * (err - score[k]);
             previous = score[k];
         }
     }
