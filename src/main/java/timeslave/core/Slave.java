@@ -123,15 +123,19 @@ public final class Slave {
                     int good = goodMeasurements;
                     interval = schedule.nextIntervalNanos(good + 1, true);
                     handle(s, filter, discipline, interval);
-                } catch (MeasurementException e) {
+                } catch (MeasurementException | RuntimeException e) {
+                    // A RuntimeException is a bug in a reference (say, a Sample it could not build):
+                    // it fails this measurement like any other, it does not end the daemon.
+                    String reason = e instanceof MeasurementException ? e.getMessage()
+                            : "internal error: " + e;
                     ok = false;
                     interval = schedule.nextIntervalNanos(goodMeasurements, false);
                     failures++;
                     if (!unreachable && failures >= UNREACHABLE_AFTER_FAILURES) {
-                        health(Priority.ERR, "master " + reference.name() + " unreachable: " + e.getMessage());
+                        health(Priority.ERR, "master " + reference.name() + " unreachable: " + reason);
                         unreachable = true;
                     } else {
-                        log.debug(1, "master " + reference.name() + ": " + e.getMessage());
+                        log.debug(1, "master " + reference.name() + ": " + reason);
                     }
                 }
                 if (ok) {

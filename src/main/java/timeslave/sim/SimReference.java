@@ -72,7 +72,7 @@ final class SimReference implements Reference {
         Sample best = null;
         for (int i = 0; i < probes; i++) {
             packets++;
-            double t1 = world.localNanosExact();
+            double t1 = world.localSinceStartNanos();
             long mono1 = world.monotonicNanos();
             long up = path.delayNanos(true, random);
             long down = path.delayNanos(false, random);
@@ -81,15 +81,16 @@ final class SimReference implements Reference {
                 continue;
             }
             world.advance(up);
-            double t2 = world.trueNanos() + lie;
+            double t2 = world.trueSinceStartNanos() + (double) lie;
             double t3 = t2;
             world.advance(down);
-            double t4 = world.localNanosExact();
+            double t4 = world.localSinceStartNanos();
             long mono4 = world.monotonicNanos();
             double offset = ((t2 - t1) + (t3 - t4)) / 2;
             double delay = (t4 - t1) - (t3 - t2);
             long delayNanos = Math.max(0, Math.round(delay));
-            Sample s = new Sample("sim", mono1 + (mono4 - mono1) / 2, Math.round((t1 + t4) / 2), Math.round(offset),
+            Sample s = new Sample("sim", mono1 + (mono4 - mono1) / 2, SimWorld.START_NANOS + Math.round((t1 + t4) / 2),
+                    Math.round(offset),
                     delayNanos, delayNanos / 2 + 1);
             if (best == null || s.delayNanos() < best.delayNanos()) {
                 best = s;

@@ -65,9 +65,17 @@ final class SimWorld {
         return offsetNanos;
     }
 
-    /** The local clock's reading, as an exact double. */
-    double localNanosExact() {
-        return trueNanos + offsetNanos;
+    /**
+     * The local clock's reading minus {@link #START_NANOS}, as a double: exact to well under a
+     * nanosecond for any run length (a double holding the full POSIX time would be 256 ns coarse).
+     */
+    double localSinceStartNanos() {
+        return (trueNanos - START_NANOS) + offsetNanos;
+    }
+
+    /** True time minus {@link #START_NANOS}. */
+    long trueSinceStartNanos() {
+        return trueNanos - START_NANOS;
     }
 
     long realtimeNanos() {

@@ -1,0 +1,177 @@
+package timeslave.core;
+
+import org.junit.jupiter.api.Test;
+import timeslave.ref.MeasurementException;
+import timeslave.ref.Reference;
+import timeslave.time.Scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The main loop with hand-written fakes: a frozen clock that the scheduler moves, a scripted reference. */
+class SlaveTest {
+    static final long SEC = 1_000_000_000L;
+
+    final Fakes.Clock clock = new Fakes.Clock();
+    final Fakes.Lines log = new Fakes.Lines();
+
+    /** Moves the fake clock to each deadline; stops the slave after {@code waits} waits. */
+    final class FakeScheduler implements Scheduler {
+        int waits;
+        int limit;
+        Slave slave;
+
+        @Override
+        public boolean waitUntil(long deadline) {
+            if (++waits >= limit) {
+                slave.stop();
+                return true;
+            }
+            long d = Math.max(deadline - clock.mono, 0);
+            clock.mono += d;
+            clock.realtime += d;
+            return false;
+        }
+
+        @Override
+        public void wake() {
+        }
+    }
+
+    /** Replies with offset 0 and a fixed delay, except while {@code silent} says otherwise. */
+    final class Scripted implements Reference {
+        final List<Boolean> silent = new ArrayList<>();
+        int calls;
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public Sample measure() throws MeasurementException {
+            boolean quiet = calls < silent.size() && silent.get(calls);
+            calls++;
+            if (quiet) {
+                throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply to 4 probes");
+            }
+            return new Sample("fake", clock.mono, clock.realtime, 0, 200_000, 100_000);
+        }
+    }
+
+    static final class Store implements TimetrimStore {
+        final OptionalLong loaded;
+        final List<Long> saved = new ArrayList<>();
+
+        Store(OptionalLong loaded) {
+            this.loaded = loaded;
+        }
+
+        @Override
+        public OptionalLong load() {
+            return loaded;
+        }
+
+        @Override
+        public boolean save(long timetrimNsPerSec) {
+            saved.add(timetrimNsPerSec);
+            return true;
+        }
+    }
+
+    Slave slave(Settings settings, Reference ref, Store store, int waits) {
+        FakeScheduler s = new FakeScheduler();
+        s.limit = waits;
+        Slave slave = new Slave(settings, ref, clock, s, log, store, new SplittableRandom(1));
+        s.slave = slave;
+        return slave;
+    }
+
+    @Test
+    void restoredTimetrimIsAppliedAndLoggedAtStart() throws Exception {
+        Store store = new Store(OptionalLong.of(-12_345));
+        slave(Settings.defaults(), new Scripted(), store, 1).run();
+        assertEquals("frequency -12345", clock.writes.get(0));
+        assertTrue(log.lines.contains("INFO timetrim -12345 ns/s restored"), log.lines.toString());
+    }
+
+    @Test
+    void initialDriftIsUsedWithoutASavedTimetrim() throws Exception {
+        slave(Settings.defaults().withInitDriftNsPerSec(2_000), new Scripted(), new Store(OptionalLong.empty()), 1).run();
+        assertEquals("frequency 2000", clock.writes.get(0));
+    }
+
+    @Test
+    void measureOnlyNeverWritesTheClockNorTheTimetrim() throws Exception {
+        Store store = new Store(OptionalLong.of(-12_345));
+        slave(Settings.defaults().withMeasureOnly(true), new Scripted(), store, 40).run();
+        assertEquals(List.of(), clock.writes);
+        assertEquals(List.of(), store.saved);
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("INFO offset +0.000000000 s delay 0.000200000 s")),
+                log.lines.toString());
+    }
+
+    @Test
+    void timetrimIsSavedOncePrimed() throws Exception {
+        Store store = new Store(OptionalLong.empty());
+        slave(Settings.defaults(), new Scripted(), store, 60).run();
+        assertEquals(1, store.saved.size(), "saved " + store.saved);
+        assertEquals(0, store.saved.get(0), 2);
+    }
+
+    @Test
+    void unreachableIsLoggedOnceAndBackOnce() throws Exception {
+        Scripted ref = new Scripted();
+        ref.silent.add(false);
+        for (int i = 0; i < 5; i++) {
+            ref.silent.add(true);
+        }
+        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 12).run();
+        assertEquals(1, log.lines.stream().filter(l -> l.equals("ERR master fake unreachable: no reply to 4 probes")).count(),
+                log.lines.toString());
+        assertEquals(1, log.lines.stream().filter(l -> l.equals("NOTICE master fake back")).count(), log.lines.toString());
+    }
+
+    @Test
+    void oneLostMeasurementIsNotNews() throws Exception {
+        Scripted ref = new Scripted();
+        ref.silent.add(false);
+        ref.silent.add(true);
+        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 8).run();
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("unreachable")), log.lines.toString());
+    }
+
+    @Test
+    void aBrokenReferenceFailsMeasurementsButNotTheDaemon() throws Exception {
+        Reference broken = new Reference() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Sample measure() {
+                return new Sample("broken", clock.mono, clock.realtime, 0, -5, 1);
+            }
+        };
+        slave(Settings.defaults(), broken, new Store(OptionalLong.empty()), 5).run();
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("ERR master broken unreachable: internal error: "
+                + "java.lang.IllegalArgumentException: negative delay -5 ns")), log.lines.toString());
+    }
+
+    @Test
+    void errorBoundIsPublishedAndHoldsTheTruth() throws Exception {
+        Slave s = slave(Settings.defaults(), new Scripted(), new Store(OptionalLong.empty()), 30);
+        s.run();
+        ErrorBound b = s.errorBound();
+        assertTrue(b.known());
+        assertTrue(b.lo(clock.mono) <= 0 && b.hi(clock.mono) >= 0, b.toString());
+        ErrorBound.Interval i = b.now(clock.realtime, clock.mono);
+        assertTrue(i.earliestNanos() <= clock.realtime && clock.realtime <= i.latestNanos());
+    }
+}
