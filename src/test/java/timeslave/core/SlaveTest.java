@@ -46,7 +46,13 @@ class SlaveTest {
     /** Replies with offset 0 and a fixed delay, except while {@code silent} says otherwise. */
     final class Scripted implements Reference {
         final List<Boolean> silent = new ArrayList<>();
+        boolean ownHealth;
         int calls;
+
+        @Override
+        public boolean reportsOwnHealth() {
+            return ownHealth;
+        }
 
         @Override
         public String name() {
@@ -135,6 +141,32 @@ class SlaveTest {
         assertEquals(1, log.lines.stream().filter(l -> l.equals("ERR master fake unreachable: no reply to 4 probes")).count(),
                 log.lines.toString());
         assertEquals(1, log.lines.stream().filter(l -> l.equals("NOTICE master fake back")).count(), log.lines.toString());
+    }
+
+    @Test
+    void eachOutageIsLoggedOnceAndItsEndOnce() throws Exception {
+        Scripted ref = new Scripted();
+        for (String outcome : "+++-----++++---++".split("")) {
+            ref.silent.add(outcome.equals("-"));
+        }
+        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 40).run();
+        assertEquals(2, log.lines.stream().filter(l -> l.equals("ERR master fake unreachable: no reply to 4 probes")).count(),
+                log.lines.toString());
+        assertEquals(2, log.lines.stream().filter(l -> l.equals("NOTICE master fake back")).count(), log.lines.toString());
+    }
+
+    /** A serial receiver logs its own outages once ("not answering" ... "working again"): no second line. */
+    @Test
+    void aReferenceThatReportsItsOwnHealthIsNotRepeated() throws Exception {
+        Scripted ref = new Scripted();
+        ref.ownHealth = true;
+        ref.silent.add(false);
+        for (int i = 0; i < 5; i++) {
+            ref.silent.add(true);
+        }
+        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 12).run();
+        assertTrue(log.lines.stream().noneMatch(l -> l.startsWith("ERR master") || l.startsWith("NOTICE master")),
+                log.lines.toString());
     }
 
     @Test
