@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,8 +13,6 @@ import timeslave.ref.ExternalServer;
 
 /** The real daemon process in the foreground (-B -m) against loopback masters. */
 class DaemonProcessTest {
-    /** The core's per-measurement debug line (man page, DIAGNOSTICS). */
-    static final Pattern SAMPLE = Pattern.compile("sample offset ([+-]\\d+\\.\\d+) s delay");
 
     @Test
     @Timeout(120)
@@ -50,7 +47,7 @@ class DaemonProcessTest {
                 "-r", "5", "-w", "0.3", "-t", "2", "-T", "4", "--syslog", "none"))) {
             daemon.next(" started: ", 30);
             for (int i = 0; i < 2; i++) {
-                Matcher m = SAMPLE.matcher(daemon.next("sample offset", 60));
+                Matcher m = TimeslaveProcess.SAMPLE_LINE.matcher(daemon.next("sample offset", 60));
                 assertTrue(m.find() && Math.abs(Double.parseDouble(m.group(1))) < 0.001, daemon.seen());
             }
             chronyd.close();

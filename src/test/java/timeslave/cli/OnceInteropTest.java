@@ -3,11 +3,9 @@ package timeslave.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,18 +18,11 @@ import timeslave.ref.ExternalServer;
  * (+2.5 s) over SNTP, and inetd's time service with the kernel's ICMP timestamp replies (-H).
  */
 class OnceInteropTest {
-    /** The --once line (ref/OnceLine): offset, delay and bound in seconds with 9 decimals. */
-    private static final Pattern LINE = Pattern.compile(
-            "offset=([+-]\\d+\\.\\d{9}) delay=(\\d+\\.\\d{9}) bound=(\\d+\\.\\d{9}) ref=(\\S+)");
     /** The issues' tolerance for both interop figures. */
     private static final double TOLERANCE_SECONDS = 0.001;
 
-    static Result timeslave(List<String> args) throws IOException, InterruptedException {
-        return TimeslaveProcess.run(args);
-    }
-
     static Matcher line(Result r) {
-        Matcher m = LINE.matcher(r.out().strip());
+        Matcher m = TimeslaveProcess.ONCE_LINE.matcher(r.out().strip());
         assertTrue(r.status() == 0 && m.matches(), "exit " + r.status() + ", stdout [" + r.out() + "], stderr [" + r.err() + "]");
         return m;
     }
@@ -43,7 +34,7 @@ class OnceInteropTest {
         try (ExternalServer chronyd = ExternalServer.chronyd(dir, port, "+2.5")) {
             Result r = null;
             for (int i = 0; i < 10; i++) {   // chronyd takes a moment to bind
-                r = timeslave(List.of("--once", "-H", "sntp:127.0.0.1:" + port, "-w", "0.5"));
+                r = TimeslaveProcess.run(List.of("--once", "-H", "sntp:127.0.0.1:" + port, "-w", "0.5"));
                 if (r.status() == 0) {
                     break;
                 }
@@ -60,7 +51,7 @@ class OnceInteropTest {
     void rfc868AndKernelIcmpOnLoopbackReportZero(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(new ProcessBuilder("id", "-u").start().waitFor() == 0);
         try (ExternalServer inetd = ExternalServer.inetdTime(dir)) {
-            Result r = timeslave(List.of("--once", "-H", "127.0.0.1", "-W", "1"));
+            Result r = TimeslaveProcess.run(List.of("--once", "-H", "127.0.0.1", "-W", "1"));
             Assumptions.assumeFalse(r.err().contains("raw"), "no raw ICMP socket here: " + r.err());
             Matcher m = line(r);
             assertTrue(Math.abs(Double.parseDouble(m.group(1))) < TOLERANCE_SECONDS, r.out());
@@ -73,7 +64,7 @@ class OnceInteropTest {
     @Timeout(60)
     void unreachableMasterIsOneLineOnStderrAndStatus1() throws Exception {
         int port = ExternalServer.freeUdpPort();
-        Result r = timeslave(List.of("--once", "-H", "sntp:127.0.0.1:" + port, "-w", "0.2", "-t", "1", "-T", "2"));
+        Result r = TimeslaveProcess.run(List.of("--once", "-H", "sntp:127.0.0.1:" + port, "-w", "0.2", "-t", "1", "-T", "2"));
         assertEquals(1, r.status(), r.err());
         assertEquals("", r.out());
         assertTrue(r.err().startsWith("timeslave: sntp:127.0.0.1:" + port + ": "), r.err());

@@ -11,12 +11,19 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * timeslave as its own JVM, started the way bin/timeslave starts it (the main class on this test's
  * class path), always with clock writes forbidden and no options file: for tests of the real process.
  */
 public final class TimeslaveProcess implements AutoCloseable {
+    /** The --once line (ref/OnceLine): offset, delay, bound in seconds with 9 decimals, and the reference. */
+    public static final Pattern ONCE_LINE = Pattern.compile(
+            "offset=([+-]\\d+\\.\\d{9}) delay=(\\d+\\.\\d{9}) bound=(\\d+\\.\\d{9}) ref=(\\S+)");
+    /** The core's per-measurement debug line (man page, DIAGNOSTICS); group 1 is the offset in seconds. */
+    public static final Pattern SAMPLE_LINE = Pattern.compile("sample offset ([+-]\\d+\\.\\d+) s delay");
+
     /** How long a one-shot run (--once) may take. */
     private static final long RUN_LIMIT_SECONDS = 60;
 

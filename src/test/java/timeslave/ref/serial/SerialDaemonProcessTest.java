@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +18,6 @@ import timeslave.cli.TimeslaveProcess;
  * the daemon ({@code -B -m -d}) recovers the emulator's −0.750 s within 2 ms, measurement after measurement.
  */
 class SerialDaemonProcessTest {
-    static final Pattern ONCE = Pattern.compile("offset=([+-]\\d+\\.\\d{9}) delay=(\\d+\\.\\d{9}) bound=(\\d+\\.\\d{9}) ref=(\\S+)");
-    static final Pattern SAMPLE = Pattern.compile("sample offset ([+-]\\d+\\.\\d+) s delay");
     static final double OFFSET_SECONDS = EmulatorPtyTest.OFFSET_NANOS / 1e9;
     static final double TOLERANCE_SECONDS = EmulatorPtyTest.TOLERANCE_NANOS / 1e9;
 
@@ -35,7 +32,7 @@ class SerialDaemonProcessTest {
         try (SocatPty pty = new SocatPty(dir).start()) {
             try (EmulatorProcess emu = EmulatorProcess.start(ReceiverType.valueOf(type), pty.receiver, "--offset", "-0.750")) {
                 TimeslaveProcess.Result once = TimeslaveProcess.run(List.of("--once", "-C", pty.host.toString(), "-c", type));
-                Matcher m = ONCE.matcher(once.out().strip());
+                Matcher m = TimeslaveProcess.ONCE_LINE.matcher(once.out().strip());
                 assertTrue(once.status() == 0 && m.matches(), "exit " + once.status() + " [" + once.out() + "] " + once.err());
                 assertEquals(OFFSET_SECONDS, Double.parseDouble(m.group(1)), TOLERANCE_SECONDS, once.out());
                 assertEquals(pty.host.toString(), m.group(4));
@@ -43,7 +40,7 @@ class SerialDaemonProcessTest {
                 try (TimeslaveProcess daemon = TimeslaveProcess.start(List.of("-B", "-m", "-d", "-C", pty.host.toString(),
                         "-c", type, "-r", "5", "--syslog", "none"))) {
                     for (int i = 0; i < 2; i++) {
-                        Matcher s = SAMPLE.matcher(daemon.next("sample offset", 60));
+                        Matcher s = TimeslaveProcess.SAMPLE_LINE.matcher(daemon.next("sample offset", 60));
                         assertTrue(s.find(), daemon.seen());
                         assertEquals(OFFSET_SECONDS, Double.parseDouble(s.group(1)), TOLERANCE_SECONDS, daemon.seen());
                     }
