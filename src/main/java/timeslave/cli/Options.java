@@ -55,8 +55,9 @@ public record Options(boolean serial, String master, String clockType, Optional<
 
     /** The core's view of these options. */
     public Settings settings(long seed) {
-        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos,
-                seed);
+        return Settings.defaults().withRateNanos(rateNanos)
+                .withMaxDriftNsPerSec(maxDriftNsPerSec).withInitDriftNsPerSec(initDriftNsPerSec)
+                .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed);
     }
 
     /** The options in force, as one canonical command line (logged at start). */

@@ -10,9 +10,22 @@ package timeslave.core;
  * @param serial               the reference is a serial receiver (-C)
  * @param stepThresholdNanos   offsets beyond this are stepped, not slewed
  * @param seed                 seeds the schedule's random changes (reproducible in the simulator)
+ * @param maxRateNanos         longest interval of clockspeed's long-baseline schedule (intervals double
+ *                             from rateNanos up to it); 0 for timeslave's own schedule (-r, randomised)
+ * @param leap                 what is done about announced leap seconds
  */
 public record Settings(long rateNanos, long maxDriftNsPerSec, long initDriftNsPerSec, boolean measureOnly,
-                       boolean serial, long stepThresholdNanos, long seed) {
+                       boolean serial, long stepThresholdNanos, long seed, long maxRateNanos, Leap leap) {
+
+    /** What the daemon does about a leap second in the leap-seconds file. */
+    public enum Leap {
+        /** Arms the kernel clock to insert or delete the second at the end of the UTC day. */
+        KERNEL,
+        /** Spreads the second over a window around it by slewing, never arming the kernel. */
+        SMEAR,
+        /** Neither: the leap shows up as an offset to the reference and is slewed or stepped. */
+        IGNORE
+    }
 
     /** -r default: 3 min 30 s. */
     public static final long DEFAULT_RATE_NANOS = 210_000_000_000L;
@@ -23,34 +36,51 @@ public record Settings(long rateNanos, long maxDriftNsPerSec, long initDriftNsPe
 
     public static Settings defaults() {
         return new Settings(DEFAULT_RATE_NANOS, DEFAULT_MAX_DRIFT_NS_PER_SEC, 0, false, false,
-                DEFAULT_STEP_THRESHOLD_NANOS, 1);
+                DEFAULT_STEP_THRESHOLD_NANOS, 1, 0, Leap.KERNEL);
     }
 
     public Settings withRateNanos(long v) {
-        return new Settings(v, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed);
+        return new Settings(v, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
+                maxRateNanos, leap);
     }
 
     public Settings withMaxDriftNsPerSec(long v) {
-        return new Settings(rateNanos, v, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed);
+        return new Settings(rateNanos, v, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
+                maxRateNanos, leap);
     }
 
     public Settings withInitDriftNsPerSec(long v) {
-        return new Settings(rateNanos, maxDriftNsPerSec, v, measureOnly, serial, stepThresholdNanos, seed);
+        return new Settings(rateNanos, maxDriftNsPerSec, v, measureOnly, serial, stepThresholdNanos, seed,
+                maxRateNanos, leap);
     }
 
     public Settings withMeasureOnly(boolean v) {
-        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, v, serial, stepThresholdNanos, seed);
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, v, serial, stepThresholdNanos, seed,
+                maxRateNanos, leap);
     }
 
     public Settings withSerial(boolean v) {
-        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, v, stepThresholdNanos, seed);
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, v, stepThresholdNanos, seed,
+                maxRateNanos, leap);
     }
 
     public Settings withStepThresholdNanos(long v) {
-        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, v, seed);
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, v, seed,
+                maxRateNanos, leap);
     }
 
     public Settings withSeed(long v) {
-        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, v);
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, v,
+                maxRateNanos, leap);
+    }
+
+    public Settings withMaxRateNanos(long v) {
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
+                v, leap);
+    }
+
+    public Settings withLeap(Leap v) {
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
+                maxRateNanos, v);
     }
 }
