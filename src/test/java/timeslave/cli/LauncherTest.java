@@ -120,4 +120,23 @@ class LauncherTest {
             assertEquals(dir.resolve("work").toString(), r.report().get("cwd"));
         }
     }
+
+    @Test
+    void aBInTheOptionsFileKeepsTheDaemonInFront() throws Exception {
+        Path file = Files.writeString(dir.resolve("opts"), "-H m   # the master\n-dB\n");
+        for (String[] args : List.of(new String[] {"--options", file.toString()},
+                new String[] {"--options=" + file})) {
+            Result r = launch(Map.of("FAKE_DAEMON_FAIL", "1"), args);
+            assertEquals(1, r.status());
+            assertTrue(!r.report().get("args").contains("--detached"), String.join(" ", args) + " stays in front");
+        }
+    }
+
+    @Test
+    void aBInAnOptionsFileCommentOrValueStillDetaches() throws Exception {
+        Path file = Files.writeString(dir.resolve("opts"), "-H B # -B is not wanted here\n#-B\n-P B\n");
+        Result r = launch(Map.of(), "--options", file.toString());
+        assertEquals(0, r.status(), r.stderr());
+        assertTrue(r.report().get("args").startsWith("--detached "), r.report().get("args"));
+    }
 }
