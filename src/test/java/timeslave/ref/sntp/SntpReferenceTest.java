@@ -36,12 +36,22 @@ class SntpReferenceTest {
         return new SntpReference("sntp:test", server.address(), CONFIG, wall, log);
     }
 
+    /**
+     * The fake server stamps once between request and reply, so the true shift lies within the
+     * sample's own bound however slow a loaded machine makes the exchange (no fixed tolerance).
+     */
+    private static void assertWithinOwnBound(Sample s) {
+        assertTrue(Math.abs(s.offsetNanos() - SHIFT_NANOS) <= s.errorNanos(),
+                "offset " + s.offsetNanos() + " ns not within " + s.errorNanos() + " ns of " + SHIFT_NANOS);
+        assertTrue(s.errorNanos() < 1_000_000_000L, "a bound of " + s.errorNanos() + " ns says nothing");
+    }
+
     @Test
     void measuresTheServersShift() throws Exception {
         try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> reply.send(goodReply(req)));
              SntpReference ref = client(server)) {
             Sample s = ref.measure();
-            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000, "offset");
+            assertWithinOwnBound(s);
             assertTrue(s.errorNanos() >= s.delayNanos() / 2, "bound covers delay/2");
             assertEquals(2, server.requests.get(), "stops after -t good replies");
         }
@@ -80,7 +90,7 @@ class SntpReferenceTest {
             reply.send(new NtpPacket(0, 4, 4, 2, 6, -24, 0, 0, 0x7F000001, now, NtpPacket.getLong(req, 40), now, now).encode());
         }); SntpReference ref = new SntpReference("sntp:test", server.address(), CONFIG, future, log)) {
             Sample s = ref.measure();
-            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000);
+            assertWithinOwnBound(s);
             assertTrue(s.localNanos() > 2_085_978_496L * Epochs.NANOS_PER_SECOND, "local time is in era 1");
         }
     }
@@ -131,7 +141,7 @@ class SntpReferenceTest {
             }
         }); SntpReference ref = client(server)) {
             Sample s = ref.measure();
-            assertEquals(SHIFT_NANOS, s.offsetNanos(), 1_000_000);
+            assertWithinOwnBound(s);
             assertEquals(1, ref.rejects().count("wrong-origin"));
         }
     }
@@ -199,7 +209,7 @@ class SntpReferenceTest {
             reply.send(zero);
             reply.send(good);
         }); SntpReference ref = client(server)) {
-            assertEquals(SHIFT_NANOS, ref.measure().offsetNanos(), 1_000_000);
+            assertWithinOwnBound(ref.measure());
             assertEquals(2, ref.rejects().count("truncated"));
             assertEquals(2, ref.rejects().count("unsynchronized"));
             assertEquals(2, ref.rejects().count("zero-transmit"));
