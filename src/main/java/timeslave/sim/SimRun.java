@@ -159,6 +159,19 @@ public final class SimRun {
         return utcErrorBeforeLeapNanos;
     }
 
+    /** One line on the leap second (what the offsets above are measured against), or null without one. */
+    public String leapSummary() {
+        if (scenario.leapSign == 0) {
+            return null;
+        }
+        boolean smeared = scenario.settings.leap() == timeslave.core.Settings.Leap.SMEAR;
+        return String.format(java.util.Locale.ROOT, "leap: %s at the end of day %d, offsets measured against %s;"
+                        + " kernel leap states %s; local - UTC 1 s before the leap %+.6f s",
+                scenario.leapSign > 0 ? "insert" : "delete", scenario.leapAfterDays,
+                smeared ? "the smeared timescale (noon to noon UTC)" : "POSIX UTC", clock.leapCalls(),
+                utcErrorBeforeLeapNanos / 1e9);
+    }
+
     /** The lines the daemon logged above DEBUG. */
     public List<String> logLines() {
         return log.lines();
