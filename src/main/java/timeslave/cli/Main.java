@@ -9,16 +9,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
+import timeslave.core.LeapPlanner;
 import timeslave.core.Sample;
+import timeslave.core.Settings;
 import timeslave.core.Slave;
 import timeslave.core.TimetrimStore;
 import timeslave.log.Log;
 import timeslave.log.Priority;
+import timeslave.os.LeapSecondsFile;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
 import timeslave.ref.MeasurementException;
 import timeslave.ref.OnceLine;
 import timeslave.ref.Reference;
+import timeslave.ref.ReferenceConfig;
 import timeslave.sim.Simulate;
 import timeslave.time.ClockException;
 import timeslave.time.SystemClock;
@@ -144,6 +148,13 @@ public final class Main {
         platform.onSignal("USR1", log::raiseDebugLevel);
         platform.onSignal("USR2", log::lowerDebugLevel);
         log.notice(versionLine() + " started: " + o.describe());
+        if (!o.measureOnly() && o.leap() != Settings.Leap.IGNORE) {
+            boolean byDefault = o.leapSecondsFile().equals(ReferenceConfig.defaults().leapSecondsFile());
+            LeapPlanner.Table leap = LeapSecondsFile.load(o.leapSecondsFile(), byDefault ? LeapSecondsFile.DEBIAN : null, log);
+            if (leap != null) {
+                slave.leapSeconds(leap.seconds(), leap.file());
+            }
+        }
         ready.ok();
         if (o.readyFile().isPresent()) {
             platform.stdioToDevNull();

@@ -37,6 +37,7 @@ import timeslave.ref.ReferenceConfig;
  * @param leapSecondsFile    --leap-seconds
  * @param readyFile          hidden --detached: where the launcher waits for "ready" or the start-up error
  * @param optionsFile        the options file that was read, if any
+ * @param leap               --leap: what is done about leap seconds
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -44,7 +45,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
-                      Optional<Path> optionsFile) {
+                      Optional<Path> optionsFile, Settings.Leap leap) {
 
     /** The reference's view of these options; {@code timetrimYear} is the -P file's year under -Y. */
     public ReferenceConfig referenceConfig(OptionalInt timetrimYear) {
@@ -57,7 +58,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
     public Settings settings(long seed) {
         return Settings.defaults().withRateNanos(rateNanos)
                 .withMaxDriftNsPerSec(maxDriftNsPerSec).withInitDriftNsPerSec(initDriftNsPerSec)
-                .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed);
+                .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed)
+                .withLeap(leap);
     }
 
     /** The options in force, as one canonical command line (logged at start). */
@@ -97,6 +99,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--step-threshold " + seconds(stepThresholdNanos));
         w.add("--syslog " + syslogPath.map(Path::toString).orElse(OptionsParser.NO_SYSLOG));
         w.add("--leap-seconds " + leapSecondsFile);
+        w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
         optionsFile.ifPresent(p -> w.add("--options " + p));
         return String.join(" ", w);
     }

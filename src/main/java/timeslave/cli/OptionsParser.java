@@ -130,6 +130,8 @@ public final class OptionsParser {
                 + Options.seconds(Settings.DEFAULT_STEP_THRESHOLD_NANOS) + "]"));
         o.addOption(longArg("leap-seconds", "FILE", "leap-seconds.list for TAI references ["
                 + ReferenceConfig.defaults().leapSecondsFile() + "]"));
+        o.addOption(longArg("leap", "MODE", "leap seconds: kernel (announce them to the kernel), smear (over 24 h,"
+                + " noon to noon UTC) or ignore [kernel]"));
         o.addOption(longFlag("help", "print this list and exit"));
         o.addOption(longFlag("version", "print the version and exit"));
         o.addOption(longArg("detached", "FILE", null));
@@ -409,12 +411,13 @@ public final class OptionsParser {
         Val syslog = m.get("syslog");
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
+        Settings.Leap leapMode = leapMode(m.get("leap"));
         return new Options(c != null, master, clockType, timetrim, measureOnly, debug, m.flag("B"),
                 m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, port, maxDrift, initDrift,
                 year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
-                ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile);
+                ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode);
     }
 
     private interface Conv {
@@ -423,6 +426,18 @@ public final class OptionsParser {
 
     private static long opt(Val v, long dflt, Conv conv) throws UsageException {
         return v == null ? dflt : conv.apply(v);
+    }
+
+    private static Settings.Leap leapMode(Val v) throws UsageException {
+        if (v == null) {
+            return Settings.Leap.KERNEL;
+        }
+        return switch (v.value) {
+            case "kernel" -> Settings.Leap.KERNEL;
+            case "smear" -> Settings.Leap.SMEAR;
+            case "ignore" -> Settings.Leap.IGNORE;
+            default -> throw new UsageException(v.label() + ": leap must be kernel, smear or ignore");
+        };
     }
 
     private static UsageException yearError(Val y) {
@@ -494,6 +509,7 @@ public final class OptionsParser {
                 "usage: timeslave [-mdBqY] [-w icmp-wait] [-W time-wait] [-t min-trials] [-T max-trials] [-r rate]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
+                "                 [--leap kernel|smear|ignore]",
                 "                 [--once [--set]] -H netmaster|-C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }

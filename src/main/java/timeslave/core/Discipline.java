@@ -60,6 +60,7 @@ public final class Discipline {
     private double accumulatedNanos;
     private long accumulatedSinceMono = Long.MIN_VALUE;
     private boolean clampLogged;
+    private double smearNsPerSec;
 
     /**
      * @param trimNsPerSec the starting timetrim (saved, -i, or 0)
@@ -134,6 +135,16 @@ public final class Discipline {
         return stepped;
     }
 
+    /**
+     * Runs the clock {@code rateNsPerSec} faster on top of timetrim and slew: a leap second smear's
+     * rate, fed forward (0 ends it). It stays out of the timetrim, and the listeners are not told:
+     * the samples are taken against the smeared timescale, which moves at this same rate.
+     */
+    public void smear(long monoNanos, double rateNsPerSec) throws ClockException {
+        clock.setFrequency(frequencyNsPerSec + rateNsPerSec);
+        smearNsPerSec = rateNsPerSec;
+    }
+
     /** Ends the slew in progress: the clock returns to the timetrim. */
     public void endSlew(long monoNanos) throws ClockException {
         slewEndMono = Long.MAX_VALUE;
@@ -195,7 +206,7 @@ public final class Discipline {
     private void setFrequency(long monoNanos, double target, double before) throws ClockException {
         settle(monoNanos);
         slewRateNsPerSec = 0;
-        clock.setFrequency(target);
+        clock.setFrequency(target + smearNsPerSec);
         frequencyNsPerSec = target;
         double delta = target - before;
         if (delta != 0) {

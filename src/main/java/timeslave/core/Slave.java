@@ -43,6 +43,7 @@ public final class Slave {
     private volatile double timetrimNsPerSec;
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
+    private volatile LeapPlanner.Table leapTable;
 
     public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
                  TimetrimStore timetrim) {
@@ -81,6 +82,11 @@ public final class Slave {
         return goodMeasurements;
     }
 
+    /** The leap-seconds table to act on (null: none), as read from {@code file}; may change while running. */
+    public void leapSeconds(timeslave.time.LeapSeconds table, String file) {
+        leapTable = table == null ? null : new LeapPlanner.Table(table, file);
+    }
+
     /** Runs until {@link #stop()}. */
     public void run() throws InterruptedException {
         OptionalLong saved = settings.measureOnly() ? OptionalLong.empty() : timetrim.load();
@@ -89,6 +95,8 @@ public final class Slave {
         ClockChangeListener boundFollower = (mono, df, step) -> bound = bound.afterChange(mono, df, step);
         Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
                 List.of(filter, boundFollower));
+        LeapPlanner leap = new LeapPlanner(settings.measureOnly() ? Settings.Leap.IGNORE : settings.leap(), clock,
+                discipline, log);
         Schedule schedule = new Schedule(settings.rateNanos(), saved.isPresent(), random);
         timetrimNsPerSec = discipline.timetrimNsPerSec();
         if (!settings.measureOnly()) {
@@ -109,6 +117,7 @@ public final class Slave {
         long nextMeasureMono = clock.monotonicNanos();
         while (!stopping) {
             long now = clock.monotonicNanos();
+            leap.poll(leapTable, clock.realtimeNanos(), now);
             if (now >= nextMeasureMono) {
                 boolean ok;
                 long interval;
@@ -122,7 +131,7 @@ public final class Slave {
                     }
                     int good = goodMeasurements;
                     interval = schedule.nextIntervalNanos(good + 1, true);
-                    handle(s, filter, discipline, interval);
+                    handle(leap.smeared(s), filter, discipline, interval);
                 } catch (MeasurementException | RuntimeException e) {
                     // A RuntimeException is a bug in a reference (say, a Sample it could not build):
                     // it fails this measurement like any other, it does not end the daemon.
@@ -141,7 +150,8 @@ public final class Slave {
                 if (ok) {
                     goodMeasurements++;
                 }
-                nextMeasureMono = clock.monotonicNanos() + interval;
+                nextMeasureMono = leap.measureNotBefore(clock.monotonicNanos() + interval, clock.realtimeNanos(),
+                        clock.monotonicNanos());
                 timetrimNsPerSec = discipline.timetrimNsPerSec();
             }
             now = clock.monotonicNanos();
@@ -173,7 +183,7 @@ public final class Slave {
                 break;
             }
             long deadline = settings.measureOnly() ? nextMeasureMono : Math.min(nextMeasureMono, discipline.slewEndMono());
-            scheduler.waitUntil(deadline);
+            scheduler.waitUntil(Math.min(deadline, leap.nextMono()));
         }
     }
 

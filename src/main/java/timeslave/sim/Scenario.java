@@ -25,6 +25,9 @@ public final class Scenario implements Cloneable {
     long externalStepNanos;
     long lieAtSec = -1;
     long lieNanos;
+    long leapAfterDays = -1;
+    int leapSign;
+    boolean leapFileExpired;
 
     /** The --simulate default: 2 s off, 50 ppm fast, path100 (100 µs + Exp(100 µs) each way), timeslave's -r 210 s, one day. */
     public static Scenario defaults() {
@@ -131,6 +134,30 @@ public final class Scenario implements Cloneable {
         c.lieAtSec = atSec;
         c.lieNanos = Math.round(bySec * 1e9);
         return c;
+    }
+
+    /**
+     * UTC has a leap second at the end of day {@code days} of the run (at 00:00:00 UTC, {@code days}
+     * whole days after the start): sign +1 inserts, −1 deletes. The daemon is given a leap-seconds
+     * table listing it, valid for half a year.
+     */
+    public Scenario leap(long days, int sign) {
+        Scenario c = copy();
+        c.leapAfterDays = days;
+        c.leapSign = Integer.signum(sign);
+        return c;
+    }
+
+    /** The daemon's leap-seconds table expired the day before the start and does not list the leap. */
+    public Scenario leapFileExpired() {
+        Scenario c = copy();
+        c.leapFileExpired = true;
+        return c;
+    }
+
+    /** What the daemon does about leap seconds (--leap). */
+    public Scenario leapMode(Settings.Leap v) {
+        return settings(settings.withLeap(v));
     }
 
     public String name() {

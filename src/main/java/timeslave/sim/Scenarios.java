@@ -22,6 +22,11 @@ public final class Scenarios {
         put("clock-stepped-by-someone-else", () -> Scenario.defaults().externalStep(40_000, 0.5));
         put("measure-only", () -> Scenario.defaults().measureOnly());
         put("one-bad-sample", () -> Scenario.defaults().lieOnce(40_000, 1.0));
+        put("leap-second-insert", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1));
+        put("leap-second-delete", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, -1));
+        put("leap-second-smear", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1)
+                .leapMode(timeslave.core.Settings.Leap.SMEAR));
+        put("leap-second-file-expired", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1).leapFileExpired());
     }
 
     private static void put(String name, Supplier<Scenario> s) {

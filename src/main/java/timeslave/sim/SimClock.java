@@ -16,6 +16,7 @@ public final class SimClock implements SystemClock {
     private long estErrorNanos = 16_000_000_000L;
     private boolean synchronised;
     private Leap leap = Leap.NONE;
+    private final java.util.List<Leap> leapCalls = new java.util.ArrayList<>();
 
     SimClock(SimWorld world) {
         this.world = world;
@@ -67,6 +68,13 @@ public final class SimClock implements SystemClock {
     public void setLeap(Leap leap) throws ClockException {
         writes++;
         this.leap = leap;
+        leapCalls.add(leap);
+        world.kernelLeap(leap);
+    }
+
+    /** Every leap state set, in order. */
+    public java.util.List<Leap> leapCalls() {
+        return leapCalls;
     }
 
     /** Calls of any write method so far. */

@@ -81,7 +81,7 @@ final class SimReference implements Reference {
                 continue;
             }
             world.advance(up);
-            double t2 = world.trueSinceStartNanos() + (double) lie;
+            double t2 = world.utcSinceStartNanos() + (double) lie;
             double t3 = t2;
             world.advance(down);
             double t4 = world.localSinceStartNanos();

@@ -3,6 +3,8 @@ package timeslave.sim;
 import timeslave.core.ErrorBound;
 import timeslave.core.Slave;
 import timeslave.core.TimetrimStore;
+import timeslave.time.LeapSeconds;
+import timeslave.time.SystemClock;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ public final class SimRun {
     private double freqErr1h = Double.NaN;
     private double freqErr6h = Double.NaN;
     private double freqErr24h = Double.NaN;
+    private double utcErrorBeforeLeapNanos = Double.NaN;
 
     /** A timetrim store in memory: holds the scenario's saved value and whatever the daemon saves. */
     static final class MemoryStore implements TimetrimStore {
@@ -90,6 +93,9 @@ public final class SimRun {
         store = new MemoryStore(scenario.savedTrimNsPerSec);
         SimScheduler scheduler = new SimScheduler(world);
         slave = new Slave(scenario.settings.withSeed(seed), reference, clock, scheduler, log, store, root.split());
+        if (scenario.leapSign != 0) {
+            leapSeconds(scenario);
+        }
         scheduler.onEnd(slave::stop);
         int statSeconds = (int) Math.max(0, scenario.seconds - scenario.statsFromSec);
         absErrors = new float[statSeconds + 1];
@@ -126,6 +132,46 @@ public final class SimRun {
                 Math.sqrt(estimateSumSq / Math.max(1, estimates)), freqErrMaxFirst10s);
     }
 
+    /**
+     * Sets the world's leap second and hands the daemon a table: the leap listed in a file valid for
+     * half a year, or (leapFileExpired) a file that lists only 2017's leap and expired the day before the start.
+     */
+    private void leapSeconds(Scenario s) {
+        long day = 86_400;
+        long startSec = SimWorld.START_NANOS / 1_000_000_000L;
+        long atSec = startSec + s.leapAfterDays * day;
+        world.utcLeap(atSec, s.leapSign, s.settings.leap() == timeslave.core.Settings.Leap.SMEAR);
+        long y2017 = 1_483_228_800L;
+        LeapSeconds table = s.leapFileExpired
+                ? LeapSeconds.of(startSec - 200 * day, startSec - day, List.of(new LeapSeconds.Entry(y2017, 37)))
+                : LeapSeconds.of(startSec - 10 * day, atSec + 180 * day,
+                        List.of(new LeapSeconds.Entry(y2017, 37), new LeapSeconds.Entry(atSec, 37 + s.leapSign)));
+        slave.leapSeconds(table, "sim-leap-seconds.list");
+    }
+
+    /** Every leap state the daemon set in the (simulated) kernel. */
+    public List<SystemClock.Leap> leapCalls() {
+        return clock.leapCalls();
+    }
+
+    /** local − UTC at the last whole second before UTC's leap, ns (NaN if there is none). */
+    public double utcErrorBeforeLeapNanos() {
+        return utcErrorBeforeLeapNanos;
+    }
+
+    /** One line on the leap second (what the offsets above are measured against), or null without one. */
+    public String leapSummary() {
+        if (scenario.leapSign == 0) {
+            return null;
+        }
+        boolean smeared = scenario.settings.leap() == timeslave.core.Settings.Leap.SMEAR;
+        return String.format(java.util.Locale.ROOT, "leap: %s at the end of day %d, offsets measured against %s;"
+                        + " kernel leap states %s; local - UTC 1 s before the leap %+.6f s",
+                scenario.leapSign > 0 ? "insert" : "delete", scenario.leapAfterDays,
+                smeared ? "the smeared timescale (noon to noon UTC)" : "POSIX UTC", clock.leapCalls(),
+                utcErrorBeforeLeapNanos / 1e9);
+    }
+
     /** The lines the daemon logged above DEBUG. */
     public List<String> logLines() {
         return log.lines();
@@ -149,6 +195,9 @@ public final class SimRun {
         double error = w.clockErrorNanos();
         if (Math.abs(error) >= SYNC_NANOS) {
             lastUnsyncedSec = sec;
+        }
+        if (w.trueNanos() == w.utcLeapNanos() - 1_000_000_000L) {
+            utcErrorBeforeLeapNanos = w.utcErrorNanos();
         }
         if (sec <= 10) {
             freqErrMaxFirst10s = Math.max(freqErrMaxFirst10s, freqErrPpm());
@@ -174,7 +223,7 @@ public final class SimRun {
         absErrors[count] = (float) abs;
         sumSq += error * error;
         max = Math.max(max, abs);
-        double freqErr = w.oscillator.freqNsPerSec() + w.freqSetNsPerSec();
+        double freqErr = w.oscillator.freqNsPerSec() + w.freqSetNsPerSec() - w.judgedRateNsPerSec();
         freqSumSq += freqErr * freqErr;
         ErrorBound b = slave.errorBound();
         long mono = w.monotonicNanos();

@@ -1,5 +1,7 @@
 package timeslave.sim;
 
+import timeslave.time.SystemClock;
+
 /**
  * The simulated world's one true timeline: true time, and the local clock running over the
  * oscillator with the frequency correction and kernel slew the daemon asked for. Time moves only
@@ -30,6 +32,15 @@ final class SimWorld {
     private Observer observer = w -> { };
     private long externalStepAtNanos = Long.MAX_VALUE;
     private long externalStepNanos;
+    // A leap second in UTC: from true time utcLeapNanos on, UTC = true + utcLeapStepNanos (−1 s for an insert).
+    private long utcLeapNanos = Long.MAX_VALUE;
+    private long utcLeapStepNanos;
+    private long smearAtSec;             // the leap (POSIX s) whose smeared timescale the clock is judged against, 0 none
+    private int smearSign;
+    // The kernel's leap state (STA_INS/STA_DEL): the local reading at which it acts, and its step.
+    private long kernelLeapAtNanos = Long.MAX_VALUE;
+    private long kernelLeapStepNanos;
+    private boolean kernelLeapDone;
 
     SimWorld(SimOscillator oscillator, double initialOffsetNanos, long durationNanos) {
         this.oscillator = oscillator;
@@ -47,6 +58,65 @@ final class SimWorld {
         externalStepNanos = stepNanos;
     }
 
+    /**
+     * UTC has a leap second at POSIX second {@code atPosixSec} (00:00:00 UTC): an insert (sign +1)
+     * repeats the second before it, a delete (−1) skips it; true time stays a count of SI seconds.
+     * With {@code judgeSmeared} the clock is judged against the smeared timescale (noon to noon,
+     * see core.LeapPlanner), else against POSIX UTC.
+     */
+    void utcLeap(long atPosixSec, int sign, boolean judgeSmeared) {
+        utcLeapNanos = (sign > 0 ? atPosixSec : atPosixSec - 1) * SECOND;
+        utcLeapStepNanos = -sign * SECOND;
+        if (judgeSmeared) {
+            smearAtSec = atPosixSec;
+            smearSign = sign;
+        }
+    }
+
+    /** The true instant of UTC's leap, POSIX ns on the true count (Long.MAX_VALUE: none). */
+    long utcLeapNanos() {
+        return utcLeapNanos;
+    }
+
+    /**
+     * What Linux does with STA_INS/STA_DEL (kernel/time/ntp.c second_overflow): at the next
+     * midnight of the local clock's reading an insert steps it back one second; a delete steps it
+     * forward one second when it reaches 23:59:59. Once done it stays done until cleared.
+     */
+    void kernelLeap(SystemClock.Leap leap) {
+        if (leap == SystemClock.Leap.NONE) {
+            kernelLeapAtNanos = Long.MAX_VALUE;
+            kernelLeapDone = false;
+            return;
+        }
+        long day = 86_400 * SECOND;
+        long midnight = (Math.floorDiv(realtimeNanos(), day) + 1) * day;
+        kernelLeapAtNanos = leap == SystemClock.Leap.INSERT ? midnight : midnight - SECOND;
+        kernelLeapStepNanos = leap == SystemClock.Leap.INSERT ? -SECOND : SECOND;
+    }
+
+    /** UTC minus true time now, ns (0 before the leap). */
+    private long utcMinusTrueNanos() {
+        return trueNanos >= utcLeapNanos ? utcLeapStepNanos : 0;
+    }
+
+    /** UTC minus {@link #START_NANOS}, ns: what a perfect UTC server answers. */
+    double utcSinceStartNanos() {
+        return (trueNanos - START_NANOS) + (double) utcMinusTrueNanos();
+    }
+
+    /**
+     * local − UTC, ns. At the leap instant itself POSIX UTC has two readings (before and after the
+     * leap); the one nearer the clock counts.
+     */
+    double utcErrorNanos() {
+        double e = offsetNanos - utcMinusTrueNanos();
+        if (trueNanos == utcLeapNanos && Math.abs(offsetNanos) < Math.abs(e)) {
+            return offsetNanos;
+        }
+        return e;
+    }
+
     long trueNanos() {
         return trueNanos;
     }
@@ -60,9 +130,30 @@ final class SimWorld {
         return trueNanos >= endNanos;
     }
 
-    /** local − true, ns. */
+    /** local − the timescale the clock is judged against (UTC, or the smeared timescale), ns. */
     double clockErrorNanos() {
-        return offsetNanos;
+        if (smearAtSec != 0) {
+            return offsetNanos - smearedMinusTrueNanos();
+        }
+        return utcLeapNanos == Long.MAX_VALUE ? offsetNanos : utcErrorNanos();
+    }
+
+    /** The rate of the timescale the clock is judged against, relative to true time, ns/s (the smear's, or 0). */
+    double judgedRateNsPerSec() {
+        if (smearAtSec == 0) {
+            return 0;
+        }
+        double tau0 = (smearAtSec - 43_200) * (double) SECOND;
+        double tau1 = tau0 + (86_400 + smearSign) * (double) SECOND;
+        return trueNanos >= tau0 && trueNanos < tau1 ? -smearSign * 1e9 / (86_400 + smearSign) : 0;
+    }
+
+    /** The smeared timescale minus true time, ns: −sign·frac over the window (noon UTC to noon UTC). */
+    private double smearedMinusTrueNanos() {
+        double tau0 = (smearAtSec - 43_200) * (double) SECOND;
+        double width = (86_400 + smearSign) * (double) SECOND;
+        double frac = Math.max(0, Math.min(1, (trueNanos - tau0) / width));
+        return -smearSign * frac * SECOND;
     }
 
     /**
@@ -127,6 +218,10 @@ final class SimWorld {
             while (trueNanos < end) {
                 long stop = end;
                 double slewRate = 0;
+                if (kernelLeapAtNanos != Long.MAX_VALUE && !kernelLeapDone) {
+                    long reach = kernelLeapAtNanos - (long) Math.floor(offsetNanos);
+                    stop = Math.min(stop, Math.max(reach, trueNanos + 1));
+                }
                 if (slewRemainingNanos != 0) {
                     slewRate = Math.copySign(KERNEL_SLEW_NS_PER_SEC, slewRemainingNanos);
                     long slewEnd = trueNanos + (long) Math.ceil(Math.abs(slewRemainingNanos) / KERNEL_SLEW_NS_PER_SEC * 1e9);
@@ -147,6 +242,11 @@ final class SimWorld {
                 offsetNanos += drift;
                 monoNanos += (stop - trueNanos) + drift;
                 trueNanos = stop;
+                if (kernelLeapAtNanos != Long.MAX_VALUE && !kernelLeapDone
+                        && (trueNanos - kernelLeapAtNanos) + offsetNanos >= 0) {
+                    offsetNanos += kernelLeapStepNanos;
+                    kernelLeapDone = true;
+                }
             }
             if (trueNanos == nextTickNanos) {
                 nextTickNanos += SECOND;

@@ -89,6 +89,9 @@ public final class Simulate {
         SimRun run = new SimRun(scenario, seed, quiet ? null : out, debug);
         SimResult r = run.run();
         summary(scenario, seed, r, out);
+        if (run.leapSummary() != null) {
+            out.println(run.leapSummary());
+        }
         return 0;
     }
 

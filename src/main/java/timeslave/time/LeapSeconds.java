@@ -40,6 +40,23 @@ public final class LeapSeconds {
         this.entries = List.copyOf(entries);
     }
 
+    /**
+     * A table built from values rather than a file (the simulator's invented leap seconds); the same
+     * order rule as {@link #parse}: dates ascending, TAI − UTC changing by one second at each.
+     */
+    public static LeapSeconds of(long lastUpdatePosixSeconds, long expiresPosixSeconds, List<Entry> entries) {
+        for (int i = 1; i < entries.size(); i++) {
+            Entry prev = entries.get(i - 1);
+            Entry e = entries.get(i);
+            if (e.startPosixSeconds <= prev.startPosixSeconds
+                    || Math.abs(e.taiMinusUtcSeconds - prev.taiMinusUtcSeconds) != 1) {
+                throw new IllegalArgumentException("entry " + i + " " + e + " does not follow " + prev
+                        + " by one leap second");
+            }
+        }
+        return new LeapSeconds(lastUpdatePosixSeconds, expiresPosixSeconds, entries);
+    }
+
     /** Reads and verifies a file; see {@link #parse}. */
     public static LeapSeconds load(Path file) throws IOException, FormatException {
         return parse(Files.readAllLines(file, StandardCharsets.US_ASCII));

@@ -218,7 +218,7 @@ class MainTest {
         for (String opt : List.of("-H netmaster", "-C tty", "-c clock-type", "-P param-file", "-m ", "-d ", "-B ",
                 "-q ", "-w icmp-wait", "-W time-wait", "-t min-trials", "-T max-trials", "-r rate", "-p port",
                 "-D max-drift", "-i init-drift", "-y year", "-Y ", "--once", "--set", "--simulate", "--options FILE",
-                "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--help", "--version")) {
+                "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--leap MODE", "--help", "--version")) {
             assertTrue(help.contains("  " + opt), "--help lacks " + opt + ":\n" + help);
         }
         for (String dflt : List.of("[PST_WWV]", "[1]", "[4]", "[210]", "[10000000]", "[0]", "[0.128]",

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import timeslave.core.Settings;
 
 class OptionsParserTest {
     /** A services(5) stand-in: "time" is 37, "timeslave-test" is 4037, nothing else exists. */
@@ -68,6 +69,7 @@ class OptionsParserTest {
         assertFalse(o.setClock());
         assertEquals(Optional.of(Path.of("/dev/log")), o.syslogPath());
         assertEquals(128_000_000L, o.stepThresholdNanos());
+        assertEquals(Settings.Leap.KERNEL, o.leap());
         assertEquals(Optional.empty(), o.readyFile());
         assertEquals(Optional.empty(), o.optionsFile());
     }
@@ -77,7 +79,9 @@ class OptionsParserTest {
         Options o = run("-C", "/dev/ttyd2", "-c", "tt600", "-P", "/var/adm/timetrim", "-m", "-d", "-B", "-q",
                 "-w", "0.5", "-W", "2.25", "-t", "3", "-T", "9", "-r", "5", "-p", "4037", "-D", "3000000",
                 "-i", "-1234", "-Y", "--syslog", "/run/log", "--step-threshold", "20", "--leap-seconds", "/x/leap",
-                "--detached", "/dev/fd/3");
+                "--detached", "/dev/fd/3", "--leap", "smear");
+        assertEquals(Settings.Leap.SMEAR, o.leap());
+        assertEquals(Settings.Leap.IGNORE, run("-H", "m", "--leap=ignore").leap());
         assertTrue(o.serial());
         assertEquals("/dev/ttyd2", o.master());
         assertEquals("TT600", o.clockType());
@@ -241,6 +245,10 @@ class OptionsParserTest {
         "-H m --once --set -m|--set cannot be used with -m",
         "-H m --step-threshold 0|--step-threshold 0: step threshold must be from 0.001 to 86400 seconds",
         "-H m --step-threshold 86401|--step-threshold 86401: step threshold must be from 0.001 to 86400 seconds",
+        "-H m --leap smeared|--leap smeared: leap must be kernel, smear or ignore",
+        "-H m --leap KERNEL|--leap KERNEL: leap must be kernel, smear or ignore",
+        "-H m --leap|--leap needs a value (MODE)",
+        "-H m --leap smear --leap ignore|--leap given more than once",
         "-H m -r 10 -r 20|-r given more than once",
         "-H m -H n|-H given more than once",
         "-C /dev/x -c TT600 -c PST_WWV|-c given more than once",
@@ -356,11 +364,11 @@ class OptionsParserTest {
     @Test
     void describeListsTheOptionsInForce() throws UsageException {
         assertEquals("-H m -p 37 -w 1 -W 4 -t 4 -T 16 -dd -B -r 210 -D 10000000 -i 0 --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile(),
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel",
                 run("-H", "m", "-dd", "-B").describe());
         assertEquals("-C /dev/ttyd2 -c TT600 -P /t -m -r 5.5 -D 10000000 -i -5 -Y --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile(),
-                run("-C", "/dev/ttyd2", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y").describe());
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear",
+                run("-C", "/dev/ttyd2", "--leap", "smear", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y").describe());
     }
 
     @Test
@@ -375,6 +383,7 @@ class OptionsParserTest {
         assertTrue(s.serial());
         assertEquals(500_000_000L, s.stepThresholdNanos());
         assertEquals(42, s.seed());
+        assertEquals(Settings.Leap.SMEAR, run("-H", "m", "--leap", "smear").settings(1).leap());
         var c = o.referenceConfig(OptionalInt.of(2025));
         assertEquals("TT600", c.clockType());
         assertEquals(OptionalInt.of(2025), c.forcedYear());

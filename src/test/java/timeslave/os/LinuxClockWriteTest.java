@@ -171,6 +171,28 @@ class LinuxClockWriteTest {
     }
 
     @Test
+    void leapTouchesOnlyInsAndDel() throws ClockException {
+        // Every other status bit the kernel reports (PLL, PPS, FLL, UNSYNC, NANO, ...) is written back as read.
+        int others = 0xFFFF & ~(Timex.STA_INS | Timex.STA_DEL);
+        kernelStatus = others;
+        clock.setLeap(Leap.INSERT);
+        assertEquals(others | Timex.STA_INS, only().status());
+        writes.clear();
+        kernelStatus = others | Timex.STA_INS;
+        clock.setLeap(Leap.NONE);
+        assertEquals(others, only().status());
+        assertEquals(Timex.ADJ_STATUS, only().modes());
+    }
+
+    @Test
+    void errorEstimatesKeepAnArmedLeap() throws ClockException {
+        // The daemon sets its error estimates after every measurement: that must not cancel an armed leap.
+        kernelStatus = Timex.STA_PLL | Timex.STA_INS | Timex.STA_UNSYNC;
+        clock.setErrorEstimates(1_000, 500, true);
+        assertEquals(Timex.STA_PLL | Timex.STA_INS, only().status());
+    }
+
+    @Test
     void minusOneBecomesAClockExceptionNamingCallAndErrno() throws ClockException {
         when(call.clockAdjtime(anyInt(), any(Timex.class))).thenReturn(-1);
         when(call.lastErrno()).thenReturn(Libc.EPERM);

@@ -1,6 +1,7 @@
 package timeslave.sim;
 
 import org.junit.jupiter.api.Test;
+import timeslave.time.SystemClock.Leap;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -104,5 +105,60 @@ class ScenarioTest {
         SeedRunner.check(Scenarios.named("one-bad-sample"), (run, r) -> SeedRunner.list(SeedRunner.floors(r, 600),
                 r.steps() == 1 ? null : r.steps() + " steps, expected only the first",
                 count(run, "offset jumped") == 0 ? null : "the filter believed one sample"));
+    }
+
+    /** The leap scenarios' one step: the start's 2 s, never one at the leap. */
+    private static List<String> onlyTheStartStep(SimRun run, SimResult r) {
+        return SeedRunner.list(List.of(),
+                r.steps() == 1 ? null : r.steps() + " steps, expected only the start's",
+                matching(run, "NOTICE clock stepped by -(1\\.99|2\\.00)\\d+ s") == 1 ? null : "no start step line",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction());
+    }
+
+    @Test
+    void leapSecondInsertAnnouncedToTheKernel() {
+        // A leap second is inserted at the end of the first day; the kernel is armed, nothing is stepped.
+        SeedRunner.check(Scenarios.named("leap-second-insert"), (run, r) -> SeedRunner.list(
+                SeedRunner.list(SeedRunner.floors(r, 600), onlyTheStartStep(run, r).toArray(new String[0])),
+                run.leapCalls().equals(List.of(Leap.INSERT, Leap.NONE)) ? null : "kernel leap states " + run.leapCalls(),
+                matching(run, "NOTICE leap second insert at 2026-06-01T23:59:60Z announced to the kernel") == 1
+                        ? null : "no single announcement line",
+                count(run, "passed; kernel leap state cleared") == 1 ? null : "no single cleared line",
+                Math.abs(run.utcErrorBeforeLeapNanos()) < 1_000_000 ? null
+                        : "off UTC by " + run.utcErrorBeforeLeapNanos() + " ns just before the leap"));
+    }
+
+    @Test
+    void leapSecondDeleteAnnouncedToTheKernel() {
+        SeedRunner.check(Scenarios.named("leap-second-delete"), (run, r) -> SeedRunner.list(
+                SeedRunner.list(SeedRunner.floors(r, 600), onlyTheStartStep(run, r).toArray(new String[0])),
+                run.leapCalls().equals(List.of(Leap.DELETE, Leap.NONE)) ? null : "kernel leap states " + run.leapCalls(),
+                matching(run, "NOTICE leap second delete at 2026-06-01T23:59:59Z announced to the kernel") == 1
+                        ? null : "no single announcement line"));
+    }
+
+    @Test
+    void leapSecondSmearedNeverArmsTheKernel() {
+        // The clock is judged against the smeared timescale (noon to noon); UTC is ½ s away at the leap.
+        SeedRunner.check(Scenarios.named("leap-second-smear"), (run, r) -> SeedRunner.list(
+                SeedRunner.list(SeedRunner.floors(r, 600), onlyTheStartStep(run, r).toArray(new String[0])),
+                run.leapCalls().isEmpty() ? null : "kernel leap states " + run.leapCalls(),
+                matching(run, "NOTICE leap second smear from 2026-06-01T12:00:00Z to 2026-06-02T12:00:00Z "
+                        + "\\(insert at 2026-06-01T23:59:60Z\\)") == 1 ? null : "no single smear line",
+                count(run, "leap second smear ended") == 1 ? null : "no single end line",
+                Math.abs(run.utcErrorBeforeLeapNanos() + 500_000_000) < 1_000_000 ? null
+                        : "off UTC by " + run.utcErrorBeforeLeapNanos() + " ns just before the leap, not -0.5 s"));
+    }
+
+    @Test
+    void leapSecondsFileExpiredWarnsAndArmsNothing() {
+        // The expired file does not list the leap: it shows up as a 1 s offset, stepped once measurements agree.
+        SeedRunner.check(Scenarios.named("leap-second-file-expired"), (run, r) -> SeedRunner.list(List.of(),
+                run.leapCalls().isEmpty() ? null : "kernel leap states " + run.leapCalls(),
+                matching(run, "WARNING leap-seconds file sim-leap-seconds.list expired on 2026-05-31; "
+                        + "no leap seconds will be announced") == 1 ? null : "no single expiry warning",
+                r.steps() == 2 ? null : r.steps() + " steps, expected the start's and the leap's",
+                matching(run, "NOTICE clock stepped by -(0\\.99|1\\.00)\\d+ s") == 1 ? null : "no step of -1 s",
+                r.syncSec() > 86_400 && r.syncSec() < 86_400 + 1_800 ? null : "resynchronised at " + r.syncSec()));
     }
 }

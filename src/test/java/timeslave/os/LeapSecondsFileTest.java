@@ -1,0 +1,86 @@
+package timeslave.os;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import timeslave.core.LeapPlanner;
+import timeslave.log.Log;
+import timeslave.log.Priority;
+
+/** Which leap-seconds file the daemon uses, and the one line it logs when it has none. */
+class LeapSecondsFileTest {
+    /** The IERS file in the repository: last leap 2017, expires 2026-06-28. */
+    static final Path IERS_2025 = Path.of("etc/leap-seconds.list");
+    /** The 2015 file of PROTOCOLS.md §7.2 (expires 2016-12-28), as LeapSecondsTest builds it. */
+    static final String FILE_2015 = String.join("\n", "#$\t3629404800", "#@\t3691872000",
+            "2272060800 10", "2287785600 11", "2303683200 12", "2335219200 13", "2366755200 14", "2398291200 15",
+            "2429913600 16", "2461449600 17", "2492985600 18", "2524521600 19", "2571782400 20", "2603318400 21",
+            "2634854400 22", "2698012800 23", "2776982400 24", "2840140800 25", "2871676800 26", "2918937600 27",
+            "2950473600 28", "2982009600 29", "3029443200 30", "3076704000 31", "3124137600 32", "3345062400 33",
+            "3439756800 34", "3550089600 35", "3644697600 36", "#h afc03691 8ff53838 42080ba1 cdd22f1 48192c10", "");
+
+    @TempDir
+    Path dir;
+    final List<String> lines = new ArrayList<>();
+    final Log log = new Log() {
+        @Override
+        public void log(Priority priority, String message) {
+            if (priority != Priority.DEBUG) {
+                lines.add(priority + " " + message);
+            }
+        }
+
+        @Override
+        public int debugLevel() {
+            return 1;
+        }
+    };
+
+    @Test
+    void theGivenFileIsUsedQuietly() {
+        LeapPlanner.Table t = LeapSecondsFile.load(IERS_2025, null, log);
+        assertEquals(IERS_2025.toString(), t.file());
+        assertEquals(3_991_593_600L - 2_208_988_800L, t.seconds().expiresPosixSeconds());
+        assertEquals(List.of(), lines);
+    }
+
+    @Test
+    void aMissingFileIsOneWarningAndNoTable() {
+        Path missing = dir.resolve("leap-seconds.list");
+        assertNull(LeapSecondsFile.load(missing, null, log));
+        assertEquals(List.of("WARNING leap-seconds file " + missing + " missing; no leap seconds will be announced"), lines);
+    }
+
+    @Test
+    void aCorruptFileIsOneErrorAndNoTable() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.list"), FILE_2015.replace("3644697600 36", "3644697600 37"));
+        assertNull(LeapSecondsFile.load(bad, dir.resolve("absent"), log));
+        assertEquals(1, lines.size(), lines.toString());
+        assertEquals("ERR leap-seconds file " + bad + " unusable: line 29: TAI-UTC changes by 2 s, not by one leap "
+                + "second; no leap seconds will be announced", lines.get(0));
+    }
+
+    @Test
+    void theFallbackServesWhenTheDefaultIsMissingOrOlder() throws IOException {
+        Path old = Files.writeString(dir.resolve("old.list"), FILE_2015);
+        LeapPlanner.Table t = LeapSecondsFile.load(old, IERS_2025, log);
+        assertEquals(IERS_2025.toString(), t.file());
+        assertEquals(List.of("INFO leap-seconds file " + IERS_2025 + " used (expires 2026-06-28): " + old
+                + " expires 2016-12-28"), lines);
+        lines.clear();
+        Path missing = dir.resolve("missing.list");
+        assertEquals(IERS_2025.toString(), LeapSecondsFile.load(missing, IERS_2025, log).file());
+        assertEquals(List.of("INFO leap-seconds file " + IERS_2025 + " used (expires 2026-06-28): " + missing
+                + " is missing"), lines);
+        lines.clear();
+        assertEquals(IERS_2025.toString(), LeapSecondsFile.load(IERS_2025, old, log).file(), "an older fallback is not used");
+        assertEquals(List.of(), lines);
+    }
+}
