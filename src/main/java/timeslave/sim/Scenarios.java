@@ -22,6 +22,8 @@ public final class Scenarios {
         put("clock-stepped-by-someone-else", () -> Scenario.defaults().externalStep(40_000, 0.5));
         put("measure-only", () -> Scenario.defaults().measureOnly());
         put("one-bad-sample", () -> Scenario.defaults().lieOnce(40_000, 1.0));
+        put("falseticker", () -> Scenario.defaults().references(3).biased(2, 0.005));
+        put("failover", () -> Scenario.defaults().seconds(2 * 86_400).references(2).silentReference(1, 36_000, 36_000 + 86_400));
     }
 
     private static void put(String name, Supplier<Scenario> s) {
