@@ -123,6 +123,7 @@ public final class Scenario implements Cloneable {
         return c;
     }
 
+    /** The single reference gives no replies between these seconds (with several, see {@link #silentReference}). */
     public Scenario silent(long fromSec, long toSec) {
         Scenario c = copy();
         c.silentFromSec = fromSec;
@@ -137,6 +138,7 @@ public final class Scenario implements Cloneable {
         return c;
     }
 
+    /** The single reference lies once (not used with {@link #references}). */
     public Scenario lieOnce(long atSec, double bySec) {
         Scenario c = copy();
         c.lieAtSec = atSec;
