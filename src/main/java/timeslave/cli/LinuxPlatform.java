@@ -82,8 +82,13 @@ final class LinuxPlatform implements Platform {
     @Override
     public Reference reference(Options o, ReferenceConfig config, TimeSource t, Log log)
             throws MeasurementException {
-        return o.serial() ? References.serial(o.master(), config, t, log)
-                : References.network(o.master(), config, t, log);
+        return reference(new Options.Master(o.serial(), o.master()), config, t, log);
+    }
+
+    @Override
+    public Reference reference(Options.Master m, ReferenceConfig config, TimeSource t, Log log)
+            throws MeasurementException {
+        return m.serial() ? References.serial(m.spec(), config, t, log) : References.network(m.spec(), config, t, log);
     }
 
     @Override

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
+import timeslave.core.Ensemble;
 import timeslave.core.LeapPlanner;
 import timeslave.core.Sample;
+import timeslave.core.Seconds;
 import timeslave.core.Settings;
 import timeslave.core.Slave;
 import timeslave.core.TimetrimStore;
@@ -95,10 +98,19 @@ public final class Main {
         };
         OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, stderrLog) : OptionalInt.empty();
         Sample s;
-        try (Reference ref = platform.reference(o, o.referenceConfig(year), platform.time(), log)) {
-            s = ref.measure();
+        try (Reference ref = open(o, o.referenceConfig(year), platform, log)) {
+            try {
+                s = ref.measure();
+            } finally {
+                if (ref instanceof Ensemble e) {
+                    printMembers(e, out, err);
+                }
+            }
+        } catch (OpenFailure e) {
+            err.println("timeslave: " + e.master + ": " + e.getMessage());
+            return EXIT_FAILURE;
         } catch (MeasurementException e) {
-            err.println("timeslave: " + o.master() + ": " + e.getMessage());
+            err.println("timeslave: " + masterNames(o) + ": " + e.getMessage());
             return EXIT_FAILURE;
         }
         out.println(OnceLine.format(s));
@@ -115,6 +127,76 @@ public final class Main {
         return EXIT_OK;
     }
 
+    /** A master that could not be opened, and which one. */
+    static final class OpenFailure extends MeasurementException {
+        final String master;
+
+        OpenFailure(String master, MeasurementException cause) {
+            super(cause.kind, cause.getMessage(), cause);
+            this.master = master;
+        }
+
+        OpenFailure(String master, String message) {
+            super(Kind.LOCAL, message);
+            this.master = master;
+        }
+    }
+
+    /** Opens the one master, or with several an {@link Ensemble} of them (every one must open). */
+    static Reference open(Options o, ReferenceConfig config, Platform platform, Log log) throws MeasurementException {
+        if (o.masters().size() == 1) {
+            try {
+                return platform.reference(o, config, platform.time(), log);
+            } catch (MeasurementException e) {
+                throw new OpenFailure(o.master(), e);
+            }
+        }
+        List<Reference> opened = new ArrayList<>();
+        try {
+            for (Options.Master m : o.masters()) {
+                try {
+                    opened.add(platform.reference(m, config, platform.time(), log));
+                } catch (MeasurementException e) {
+                    throw new OpenFailure(m.spec(), e);
+                }
+            }
+            return new Ensemble(opened, log);
+        } catch (IllegalArgumentException e) {
+            opened.forEach(Reference::close);
+            throw new OpenFailure(masterNames(o), e.getMessage());
+        } catch (MeasurementException e) {
+            opened.forEach(Reference::close);
+            throw e;
+        }
+    }
+
+    /** The masters as given, joined by commas (for messages). */
+    static String masterNames(Options o) {
+        return String.join(",", o.masters().stream().map(Options.Master::spec).toList());
+    }
+
+    /**
+     * --once with several masters: one line per member that answered (stdout), then, on stderr, why
+     * any member was left out; the caller prints the selected result last.
+     */
+    private static void printMembers(Ensemble e, PrintStream out, PrintStream err) {
+        double[] agreed = e.agreedNanos();
+        for (Ensemble.Member m : e.lastRound()) {
+            if (m.sample() != null) {
+                out.println(OnceLine.format(m.sample()));
+            }
+        }
+        for (Ensemble.Member m : e.lastRound()) {
+            if (m.sample() == null) {
+                err.println("timeslave: " + m.name() + ": " + m.failure());
+            } else if (agreed != null && !m.truechimer()) {
+                err.println("timeslave: " + m.name() + ": falseticker: offset " + Seconds.signed(m.sample().offsetNanos())
+                        + " s outside the agreed [" + Seconds.signed(agreed[0]) + ", " + Seconds.signed(agreed[1]) + "] s");
+            }
+        }
+        out.flush();
+    }
+
     /** The daemon: runs the core loop until SIGTERM or SIGINT. */
     static int daemon(Options o, PrintStream err, Platform platform) {
         ReadyReport ready = new ReadyReport(o.readyFile().orElse(null));
@@ -126,9 +208,9 @@ public final class Main {
                 : TimetrimStore.NONE;
         Reference ref;
         try {
-            ref = platform.reference(o, o.referenceConfig(year), platform.time(), log);
+            ref = open(o, o.referenceConfig(year), platform, log);
         } catch (MeasurementException e) {
-            String msg = "cannot open " + o.master() + ": " + e.getMessage();
+            String msg = "cannot open " + (e instanceof OpenFailure f ? f.master : o.master()) + ": " + e.getMessage();
             log.err(msg);
             if (!o.foreground()) {
                 err.println("timeslave: " + msg);

@@ -12,8 +12,8 @@ import timeslave.ref.ReferenceConfig;
  * The validated command line of one timeslave run (options file merged in), immutable; what each
  * field means and its range are in man/timeslave.1m OPTIONS, and {@link OptionsParser} enforces them.
  *
- * @param serial             true for -C (a serial receiver), false for -H (a network master)
- * @param master             the -H host spec or the -C tty path
+ * @param serial             true when the first (or only) master is -C (a serial receiver), false for -H
+ * @param master             the first (or only) master: the -H host spec or the -C tty path
  * @param clockType          -c, canonical spelling: PST_WWV, TRC_WWV or TT600
  * @param timetrimFile       -P
  * @param measureOnly        -m
@@ -38,6 +38,7 @@ import timeslave.ref.ReferenceConfig;
  * @param readyFile          hidden --detached: where the launcher waits for "ready" or the start-up error
  * @param optionsFile        the options file that was read, if any
  * @param leap               --leap: what is done about leap seconds
+ * @param masters            every master: each -H as given, then the -C; two or more are followed together
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -45,7 +46,11 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
-                      Optional<Path> optionsFile, Settings.Leap leap) {
+                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters) {
+
+    /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
+    public record Master(boolean serial, String spec) {
+    }
 
     /** The reference's view of these options; {@code timetrimYear} is the -P file's year under -Y. */
     public ReferenceConfig referenceConfig(OptionalInt timetrimYear) {
@@ -65,11 +70,13 @@ public record Options(boolean serial, String master, String clockType, Optional<
     /** The options in force, as one canonical command line (logged at start). */
     public String describe() {
         List<String> w = new ArrayList<>();
-        if (serial) {
-            w.add("-C " + master);
+        for (Master m : masters) {
+            w.add((m.serial() ? "-C " : "-H ") + m.spec());
+        }
+        if (masters.stream().anyMatch(Master::serial)) {
             w.add("-c " + clockType);
-        } else {
-            w.add("-H " + master);
+        }
+        if (masters.stream().anyMatch(m -> !m.serial())) {
             w.add("-p " + timePort);
             w.add("-w " + seconds(probeWaitNanos));
             w.add("-W " + seconds(dateWaitNanos));

@@ -22,6 +22,7 @@ import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
+import timeslave.core.Ensemble;
 import timeslave.core.Settings;
 import timeslave.ref.ReferenceConfig;
 
@@ -75,7 +76,9 @@ public final class OptionsParser {
     /** Options that make sense only on the command line, never in the options file. */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("help", "version", "once", "set", "options",
             "detached", "simulate");
-    /** Options without a value; every other option may be given once per source. */
+    /** Options with a value that may be repeated: -H names one more master each time. */
+    private static final Set<String> REPEATABLE = Set.of("H");
+    /** Options without a value; every other option but {@link #REPEATABLE} may be given once per source. */
     private static final Set<String> FLAGS = Set.of("m", "d", "B", "q", "Q", "Y", "help", "version", "once", "set",
             "simulate");
 
@@ -102,8 +105,8 @@ public final class OptionsParser {
     /** The Commons CLI description of every option, in the order --help lists them. */
     static org.apache.commons.cli.Options definitions() {
         org.apache.commons.cli.Options o = new org.apache.commons.cli.Options();
-        o.addOption(arg("H", "netmaster", "the master to follow: host (RFC 868 + ICMP), sntp:host[:port], tai:host[:port] or taitrue:host[:port]"));
-        o.addOption(arg("C", "tty", "the serial port of a WWV or GPS receiver (exactly one of -H and -C)"));
+        o.addOption(arg("H", "netmaster", "a master to follow: host (RFC 868 + ICMP), sntp:host[:port], tai:host[:port] or taitrue:host[:port]; repeat for several"));
+        o.addOption(arg("C", "tty", "the serial port of a WWV or GPS receiver (alone or with -H; at least one of -H and -C)"));
         o.addOption(arg("c", "clock-type", "receiver on -C: PST_WWV, TRC_WWV (Traconix_WWV) or TT600 [PST_WWV]"));
         o.addOption(arg("P", "param-file", "timetrim file, read at start and rewritten as the trim improves [none]"));
         o.addOption(flag("m", "measure and log only; never adjust the clock"));
@@ -235,6 +238,10 @@ public final class OptionsParser {
             return v == null ? null : v.get(0);
         }
 
+        List<String> all(String k) {
+            return values.getOrDefault(k, List.of());
+        }
+
         int count(String k) {
             List<String> v = values.get(k);
             return v == null ? 0 : v.size();
@@ -261,7 +268,7 @@ public final class OptionsParser {
         for (Option o : cl.getOptions()) {
             String k = o.getOpt() != null ? o.getOpt() : o.getLongOpt();
             List<String> list = values.computeIfAbsent(k, x -> new ArrayList<>());
-            if (!list.isEmpty() && !FLAGS.contains(k)) {
+            if (!list.isEmpty() && !FLAGS.contains(k) && !REPEATABLE.contains(k)) {
                 throw new UsageException(origin + name(o) + " given more than once");
             }
             list.add(o.hasArg() ? o.getValue() : "");
@@ -313,33 +320,39 @@ public final class OptionsParser {
         Merged m = new Merged(cmd, file);
         ReferenceConfig d = ReferenceConfig.defaults();
 
-        Val h = m.get("H", "H", "C");
+        Source masterSource = m.sourceFor("H", "C");
+        List<String> hs = masterSource.all("H");
         Val c = m.get("C", "H", "C");
-        if (h != null && c != null) {
-            throw new UsageException(h.origin + "-H and -C cannot be used together");
-        }
-        if (h == null && c == null) {
+        if (hs.isEmpty() && c == null) {
             throw new UsageException("one of -H netmaster and -C tty is required");
         }
         Val type = cmd.has("c") ? m.get("c") : (cmd.has("H") || cmd.has("C") ? null : m.get("c"));
         String clockType = d.clockType();
         if (type != null) {
-            if (h != null) {
+            if (c == null) {
                 throw new UsageException(type.origin + "-c applies only to a serial receiver (-C)");
             }
             clockType = clockType(type);
         }
-        String master;
-        if (h != null) {
-            if (h.value.isBlank()) {
-                throw new UsageException(h.origin + "-H: netmaster must not be empty");
+        List<Options.Master> masters = new ArrayList<>();
+        for (String h : hs) {
+            if (h.isBlank()) {
+                throw new UsageException(masterSource.origin + "-H: netmaster must not be empty");
             }
-            master = h.value;
-        } else {
+            if (masters.contains(new Options.Master(false, h))) {
+                throw new UsageException(masterSource.origin + "-H " + h + " given twice");
+            }
+            masters.add(new Options.Master(false, h));
+        }
+        if (c != null) {
             if (c.value.isBlank()) {
                 throw new UsageException(c.origin + "-C: tty must not be empty");
             }
-            master = path(c.value).toString();
+            masters.add(new Options.Master(true, path(c.value).toString()));
+        }
+        if (masters.size() > Ensemble.MAX_MEMBERS) {
+            throw new UsageException(masterSource.origin + "at most " + Ensemble.MAX_MEMBERS
+                    + " masters (-H and -C together), not " + masters.size());
         }
 
         Val t = m.get("t", "t", "T");
@@ -412,12 +425,13 @@ public final class OptionsParser {
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
         Settings.Leap leapMode = leapMode(m.get("leap"));
-        return new Options(c != null, master, clockType, timetrim, measureOnly, debug, m.flag("B"),
+        return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug, m.flag("B"),
                 m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, port, maxDrift, initDrift,
                 year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
-                ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode);
+                ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode,
+                List.copyOf(masters));
     }
 
     private interface Conv {
@@ -510,7 +524,7 @@ public final class OptionsParser {
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore]",
-                "                 [--once [--set]] -H netmaster|-C tty",
+                "                 [--once [--set]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }
 

@@ -40,6 +40,10 @@ interface Platform {
     Reference reference(Options options, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException;
 
+    /** Opens one of several masters (-H repeated, or -H with -C). */
+    Reference reference(Options.Master master, ReferenceConfig config, TimeSource time, Log log)
+            throws MeasurementException;
+
     /** Runs {@code handler} whenever signal {@code name} ("TERM", "USR1") arrives. */
     void onSignal(String name, Runnable handler);
 

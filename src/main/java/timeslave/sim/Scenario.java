@@ -2,6 +2,8 @@ package timeslave.sim;
 
 import timeslave.core.Settings;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -28,6 +30,15 @@ public final class Scenario implements Cloneable {
     long leapAfterDays = -1;
     int leapSign;
     boolean leapFileExpired;
+    /** With two or more, the daemon follows them all through {@code core.Ensemble}; empty: one reference. */
+    List<Master> masters = List.of();
+
+    /**
+     * One of several simulated references: its own path, a constant bias (a falseticker when far
+     * off) and a silence window (−1: never silent).
+     */
+    record Master(SimPath path, long biasNanos, long silentFromSec, long silentToSec) {
+    }
 
     /** The --simulate default: 2 s off, 50 ppm fast, path100 (100 µs + Exp(100 µs) each way), timeslave's -r 210 s, one day. */
     public static Scenario defaults() {
@@ -115,6 +126,7 @@ public final class Scenario implements Cloneable {
         return c;
     }
 
+    /** The single reference gives no replies between these seconds (with several, see {@link #silentReference}). */
     public Scenario silent(long fromSec, long toSec) {
         Scenario c = copy();
         c.silentFromSec = fromSec;
@@ -129,6 +141,7 @@ public final class Scenario implements Cloneable {
         return c;
     }
 
+    /** The single reference lies once (not used with {@link #references}). */
     public Scenario lieOnce(long atSec, double bySec) {
         Scenario c = copy();
         c.lieAtSec = atSec;
@@ -158,6 +171,43 @@ public final class Scenario implements Cloneable {
     /** What the daemon does about leap seconds (--leap). */
     public Scenario leapMode(Settings.Leap v) {
         return settings(settings.withLeap(v));
+    }
+
+    /** {@code n} references, each an honest copy of the scenario's path, followed together. */
+    public Scenario references(int n) {
+        Scenario c = copy();
+        List<Master> m = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            m.add(new Master(path, 0, -1, -1));
+        }
+        c.masters = List.copyOf(m);
+        return c;
+    }
+
+    /** Reference {@code index} (from 0; after {@link #references}) reports true time + {@code biasSec}. */
+    public Scenario biased(int index, double biasSec) {
+        Master m = masters.get(index);
+        return withMaster(index, new Master(m.path(), Math.round(biasSec * 1e9), m.silentFromSec(), m.silentToSec()));
+    }
+
+    /** Reference {@code index} (after {@link #references}) gives no replies between these seconds. */
+    public Scenario silentReference(int index, long fromSec, long toSec) {
+        Master m = masters.get(index);
+        return withMaster(index, new Master(m.path(), m.biasNanos(), fromSec, toSec));
+    }
+
+    /** Reference {@code index} (after {@link #references}) is reached over {@code v}. */
+    public Scenario referencePath(int index, SimPath v) {
+        Master m = masters.get(index);
+        return withMaster(index, new Master(v, m.biasNanos(), m.silentFromSec(), m.silentToSec()));
+    }
+
+    private Scenario withMaster(int index, Master m) {
+        Scenario c = copy();
+        List<Master> all = new ArrayList<>(masters);
+        all.set(index, m);
+        c.masters = List.copyOf(all);
+        return c;
     }
 
     public String name() {

@@ -27,6 +27,8 @@ public final class Scenarios {
         put("leap-second-smear", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1)
                 .leapMode(timeslave.core.Settings.Leap.SMEAR));
         put("leap-second-file-expired", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1).leapFileExpired());
+        put("falseticker", () -> Scenario.defaults().references(3).biased(2, 0.005));
+        put("failover", () -> Scenario.defaults().seconds(2 * 86_400).references(2).silentReference(1, 36_000, 36_000 + 86_400));
     }
 
     private static void put(String name, Supplier<Scenario> s) {

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * A perfect server at the far end of a {@link SimPath}: each measurement is a burst of SNTP-like
  * exchanges with the four timestamps T1..T4, reduced to the lowest-delay reply (RFC 5905 §8:
  * offset = ((T2 − T1) + (T3 − T4))/2, delay = (T4 − T1) − (T3 − T2)). It can be silenced for a
- * while, or lie once.
+ * while, lie once, or be off by a constant bias (a falseticker).
  */
 final class SimReference implements Reference {
     /** How long a lost probe is waited for, ns (-w default 1 s). */
@@ -20,6 +20,8 @@ final class SimReference implements Reference {
     private final SimPath path;
     private final SplittableRandom random;
     private final int probes;
+    private final String name;
+    private long biasNanos;
     private long silentFromNanos = Long.MAX_VALUE;
     private long silentToNanos = Long.MAX_VALUE;
     private long lieAtNanos = Long.MAX_VALUE;
@@ -28,6 +30,11 @@ final class SimReference implements Reference {
     private double lastTrueOffsetNanos;
 
     SimReference(SimWorld world, SimPath path, int probes, SplittableRandom random) {
+        this("sim", world, path, probes, random);
+    }
+
+    SimReference(String name, SimWorld world, SimPath path, int probes, SplittableRandom random) {
+        this.name = name;
         this.world = world;
         this.path = path;
         this.probes = probes;
@@ -46,6 +53,16 @@ final class SimReference implements Reference {
         lieNanos = nanos;
     }
 
+    /** The random stream this reference draws its delays from (shared by the first of several). */
+    SplittableRandom random() {
+        return random;
+    }
+
+    /** Every timestamp the server sends is off by {@code nanos} (true time + nanos). */
+    void bias(long nanos) {
+        biasNanos = nanos;
+    }
+
     /** reference − local, the truth, when the last measurement ended. */
     double lastTrueOffsetNanos() {
         return lastTrueOffsetNanos;
@@ -58,7 +75,7 @@ final class SimReference implements Reference {
 
     @Override
     public String name() {
-        return "sim";
+        return name;
     }
 
     @Override
@@ -81,7 +98,7 @@ final class SimReference implements Reference {
                 continue;
             }
             world.advance(up);
-            double t2 = world.utcSinceStartNanos() + (double) lie;
+            double t2 = world.utcSinceStartNanos() + (double) (lie + biasNanos);
             double t3 = t2;
             world.advance(down);
             double t4 = world.localSinceStartNanos();
@@ -89,7 +106,7 @@ final class SimReference implements Reference {
             double offset = ((t2 - t1) + (t3 - t4)) / 2;
             double delay = (t4 - t1) - (t3 - t2);
             long delayNanos = Math.max(0, Math.round(delay));
-            Sample s = new Sample("sim", mono1 + (mono4 - mono1) / 2, SimWorld.START_NANOS + Math.round((t1 + t4) / 2),
+            Sample s = new Sample(name, mono1 + (mono4 - mono1) / 2, SimWorld.START_NANOS + Math.round((t1 + t4) / 2),
                     Math.round(offset),
                     delayNanos, delayNanos / 2 + 1);
             if (best == null || s.delayNanos() < best.delayNanos()) {

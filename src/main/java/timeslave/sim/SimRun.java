@@ -24,6 +24,7 @@ public final class SimRun {
     private final SimWorld world;
     private final SimClock clock;
     private final SimReference reference;
+    private final List<SimReference> members = new ArrayList<>();
     private final SimLog log;
     private final MemoryStore store;
     private final Slave slave;
@@ -92,7 +93,25 @@ public final class SimRun {
         log = new SimLog(world, out, debugLevel);
         store = new MemoryStore(scenario.savedTrimNsPerSec);
         SimScheduler scheduler = new SimScheduler(world);
-        slave = new Slave(scenario.settings.withSeed(seed), reference, clock, scheduler, log, store, root.split());
+        SplittableRandom slaveRandom = root.split();
+        timeslave.ref.Reference followed = reference;
+        if (scenario.masters.size() >= 2) {
+            // the first reference takes the single reference's random stream; the others come after the slave's
+            for (int i = 0; i < scenario.masters.size(); i++) {
+                Scenario.Master m = scenario.masters.get(i);
+                SimReference r = i == 0 ? new SimReference("sim1", world, m.path(), scenario.probes, reference.random())
+                        : new SimReference("sim" + (i + 1), world, m.path(), scenario.probes, root.split());
+                r.bias(m.biasNanos());
+                if (m.silentFromSec() >= 0) {
+                    r.silent(m.silentFromSec(), m.silentToSec());
+                }
+                members.add(r);
+            }
+            followed = new timeslave.core.Ensemble(members, log);
+        } else {
+            members.add(reference);
+        }
+        slave = new Slave(scenario.settings.withSeed(seed), followed, clock, scheduler, log, store, slaveRandom);
         if (scenario.leapSign != 0) {
             leapSeconds(scenario);
         }
@@ -127,7 +146,7 @@ public final class SimRun {
         }
         return new SimResult(sync, Math.sqrt(sumSq / Math.max(1, count)), p99, max, freqErr1h, freqErr6h,
                 freqErr24h, freqErrPpm(), Math.sqrt(freqSumSq / Math.max(1, count)) / 1000,
-                count == 0 ? Double.NaN : (double) boundValid / count, median, reference.packets(), clock.steps(),
+                count == 0 ? Double.NaN : (double) boundValid / count, median, members.stream().mapToLong(SimReference::packets).sum(), clock.steps(),
                 clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds,
                 Math.sqrt(estimateSumSq / Math.max(1, estimates)), freqErrMaxFirst10s);
     }
@@ -215,7 +234,7 @@ public final class SimRun {
         timeslave.core.Estimate est = slave.lastEstimate();
         if (est != null && est != seenEstimate) {
             seenEstimate = est;
-            double d = est.offsetNanos() - reference.lastTrueOffsetNanos();
+            double d = est.offsetNanos() - members.get(members.size() - 1).lastTrueOffsetNanos();
             estimateSumSq += d * d;
             estimates++;
         }

@@ -56,6 +56,10 @@ class MainTest {
         boolean priorityRaised;
         volatile boolean stdioClosed;
         boolean closed;
+        /** Offsets (ns) of the members of several masters, by spec; a missing spec does not answer. */
+        final Map<String, Long> memberOffsets = new ConcurrentHashMap<>();
+        final List<String> membersClosed = Collections.synchronizedList(new ArrayList<>());
+        String memberOpenFailure;
         TimetrimStore timetrim;
 
         @Override
@@ -129,6 +133,36 @@ class MainTest {
                 @Override
                 public void close() {
                     closed = true;
+                }
+            };
+        }
+
+        @Override
+        public Reference reference(Options.Master m, ReferenceConfig c, TimeSource t, Log log)
+                throws MeasurementException {
+            config = c;
+            if (m.spec().equals(memberOpenFailure)) {
+                throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "cannot resolve " + m.spec());
+            }
+            return new Reference() {
+                @Override
+                public String name() {
+                    return "fake:" + m.spec();
+                }
+
+                @Override
+                public Sample measure() throws MeasurementException {
+                    measured.countDown();
+                    Long off = memberOffsets.get(m.spec());
+                    if (off == null) {
+                        throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply in 4 s");
+                    }
+                    return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), off, 312_000, 160_000);
+                }
+
+                @Override
+                public void close() {
+                    membersClosed.add(m.spec());
                 }
             };
         }
@@ -306,6 +340,67 @@ class MainTest {
         FakePlatform p = new FakePlatform();
         assertEquals(0, run(p, "--once", "-H", "m", "-P", "/t", "-Y"));
         assertEquals(OptionalInt.of(2024), p.config.forcedYear());
+    }
+
+    @Test
+    void onceWithSeveralMastersPrintsEachThenTheSelection() {
+        FakePlatform p = new FakePlatform();
+        p.memberOffsets.put("a", 2_500_000L);
+        p.memberOffsets.put("b", 2_510_000L);
+        p.memberOffsets.put("c", 4_000_000L);
+        assertEquals(0, run(p, "--once", "-H", "a", "-H", "b", "-H", "c", "-H", "d"));
+        List<String> lines = out().lines().toList();
+        assertEquals(List.of("offset=+0.002500000 delay=0.000312000 bound=0.000160000 ref=fake:a",
+                "offset=+0.002510000 delay=0.000312000 bound=0.000160000 ref=fake:b",
+                "offset=+0.004000000 delay=0.000312000 bound=0.000160000 ref=fake:c"), lines.subList(0, 3), out() + err());
+        assertTrue(lines.get(3).matches("offset=\\+0\\.0025\\d+ delay=0\\.000312000 bound=0\\.000\\d+ ref=fake:a\\+fake:b"),
+                lines.get(3));
+        assertEquals(4, lines.size(), out() + err());
+        assertTrue(err().matches("timeslave: fake:c: falseticker: offset \\+0\\.004000000 s outside the agreed"
+                + " \\[\\+0\\.0023\\d+, \\+0\\.0026\\d+\\] s\ntimeslave: fake:d: no reply in 4 s\n"), err());
+        assertEquals(List.of("a", "b", "c", "d"), p.membersClosed);
+    }
+
+    @Test
+    void onceWithSeveralMastersFailsOnlyWhenNoneAnswers() {
+        FakePlatform p = new FakePlatform();
+        assertEquals(1, run(p, "--once", "-H", "a", "-H", "b"));
+        assertEquals("", out());
+        assertEquals("timeslave: fake:a: no reply in 4 s\ntimeslave: fake:b: no reply in 4 s\n"
+                + "timeslave: a,b: no master answered\n", err());
+    }
+
+    @Test
+    void onceWithTwoThatDisagreeFails() {
+        FakePlatform p = new FakePlatform();
+        p.memberOffsets.put("a", 0L);
+        p.memberOffsets.put("b", 5_000_000L);
+        assertEquals(1, run(p, "--once", "--set", "-H", "a", "-H", "b"));
+        assertEquals(2, out().lines().count());
+        assertTrue(err().endsWith("timeslave: a,b: masters disagree: no majority among 2 answering\n"), err());
+        assertTrue(p.clock.steps.isEmpty());
+    }
+
+    @Test
+    void daemonWithSeveralMastersNamesThemAllAndFailsOnTheOneThatCannotOpen() throws Exception {
+        FakePlatform p = new FakePlatform();
+        p.memberOpenFailure = "b";
+        assertEquals(1, run(p, "-B", "-H", "a", "-H", "b", "-C", "/dev/ttyd2"));
+        assertEquals("timeslave: cannot open b: cannot resolve b\n", err());
+        assertEquals(List.of("a"), p.membersClosed, "what was opened is closed again");
+        FakePlatform q = new FakePlatform();
+        q.memberOffsets.put("a", 0L);
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(q, "-m", "-H", "a", "-H", "b", "-C", "/dev/ttyd2", "-c", "TT600"));
+            assertTrue(q.measured.await(10, TimeUnit.SECONDS), "the daemon measured");
+            q.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(q.syslog.get(0).contains(" started: -H a -H b -C /dev/ttyd2 -c TT600 -p 37 "), q.syslog.get(0));
+        assertEquals(List.of("a", "b", "/dev/ttyd2"), q.membersClosed);
     }
 
     @Test

@@ -237,7 +237,9 @@ class OptionsParserTest {
         "-H m -y 2200|-y 2200: year must be a four-digit year from 1970 to 2199",
         "-C /dev/x -c WWV|-c WWV: clock-type must be PST_WWV, TRC_WWV (or Traconix_WWV) or TT600",
         "-H m -c TT600|-c applies only to a serial receiver (-C)",
-        "-H m -C /dev/x|-H and -C cannot be used together",
+        "-H m -C /dev/x -C /dev/y|-C given more than once",
+        "-H m -H n -H m|-H m given twice",
+        "-H a -H b -H c -H d -H e -H f -H g -H h -C /dev/x|at most 8 masters (-H and -C together), not 9",
         "-m|one of -H netmaster and -C tty is required",
         "-H m -Y|-Y requires -P",
         "-H m -P /f -y 2020 -Y|-y and -Y cannot be used together",
@@ -250,7 +252,6 @@ class OptionsParserTest {
         "-H m --leap|--leap needs a value (MODE)",
         "-H m --leap smear --leap ignore|--leap given more than once",
         "-H m -r 10 -r 20|-r given more than once",
-        "-H m -H n|-H given more than once",
         "-C /dev/x -c TT600 -c PST_WWV|-c given more than once",
         "-H m -x|unknown option -x",
         "-H m --frobnicate|unknown option --frobnicate",
@@ -299,6 +300,36 @@ class OptionsParserTest {
     void missingExplicitOptionsFileIsAnError() {
         Path absent = dir.resolve("absent");
         assertEquals("--options " + absent + ": no such file", error("--options", absent.toString(), "-H", "m"));
+    }
+
+    @Test
+    void severalMastersInTheirOrderWithTheClockTypeForTheTty() throws UsageException {
+        Options o = run("-H", "sntp:a", "-C", "/dev/ttyd2", "-H", "b", "-c", "TT600");
+        assertEquals(List.of(new Options.Master(false, "sntp:a"), new Options.Master(false, "b"),
+                new Options.Master(true, "/dev/ttyd2")), o.masters());
+        assertEquals("sntp:a", o.master());
+        assertFalse(o.serial());
+        assertEquals("TT600", o.clockType());
+        assertTrue(o.describe().startsWith("-H sntp:a -H b -C /dev/ttyd2 -c TT600 -p 37 -w 1 "), o.describe());
+        assertEquals(List.of(new Options.Master(false, "m")), run("-H", "m").masters());
+        assertEquals(List.of(new Options.Master(true, "/dev/x")), run("-C", "/dev/x").masters());
+        assertEquals(8, run("-H", "a", "-H", "b", "-H", "c", "-H", "d", "-H", "e", "-H", "f", "-H", "g", "-C", "/dev/x")
+                .masters().size());
+    }
+
+    @Test
+    void severalMastersFromTheOptionsFileUnlessTheCommandLineNamesAny() throws UsageException, IOException {
+        Path f = file("o", "-H one\n-H two   # a second master\n-C /dev/ttyd2 -c TT600\n");
+        Options fromFile = ((Invocation.Run) parser(f).parse(List.of())).options();
+        assertEquals(List.of(new Options.Master(false, "one"), new Options.Master(false, "two"),
+                new Options.Master(true, "/dev/ttyd2")), fromFile.masters());
+        assertEquals("TT600", fromFile.clockType());
+        Options cmd = ((Invocation.Run) parser(f).parse(List.of("-H", "three"))).options();
+        assertEquals(List.of(new Options.Master(false, "three")), cmd.masters());
+        assertEquals("PST_WWV", cmd.clockType(), "the file's -c goes with the file's -C");
+        Path twice = file("t", "-H one -H one\n");
+        assertEquals(twice + ": -H one given twice",
+                assertThrows(UsageException.class, () -> parser(twice).parse(List.of())).getMessage());
     }
 
     @Test

@@ -161,4 +161,28 @@ class ScenarioTest {
                 matching(run, "NOTICE clock stepped by -(0\\.99|1\\.00)\\d+ s") == 1 ? null : "no step of -1 s",
                 r.syncSec() > 86_400 && r.syncSec() < 86_400 + 1_800 ? null : "resynchronised at " + r.syncSec()));
     }
+
+    @Test
+    void falsetickerIsLeftOut() {
+        // Three references, the third biased by +5 ms: the other two outvote it from the first round.
+        SeedRunner.check(Scenarios.named("falseticker"), (run, r) -> SeedRunner.list(SeedRunner.floors(r, 600),
+                matching(run, "WARNING master sim3 falseticker: offset [+-]\\d+\\.\\d+ s outside the agreed \\[.*\\] s") == 1
+                        ? null : "expected one falseticker line for sim3",
+                count(run, "falseticker") == 1 ? null : count(run, "falseticker") + " falseticker lines, expected 1",
+                count(run, "agrees again") == 0 ? null : "sim3 said to agree again",
+                count(run, "masters disagree") == 0 ? null : "no majority in some round",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction()));
+    }
+
+    @Test
+    void failoverToTheOtherReference() {
+        // Two references, the second silent from 36 000 s for a day: the first serves alone meanwhile.
+        SeedRunner.check(Scenarios.named("failover"), (run, r) -> SeedRunner.list(SeedRunner.floors(r, 600),
+                count(run, "master sim1,sim2") == 0 ? null : "an ensemble-level line: " + run.logLines(),
+                count(run, "master sim1 ") == 0 ? null : "a line about sim1, which never went silent",
+                count(run, "ERR    master sim2 unreachable: ") == 1 && count(run, "NOTICE master sim2 back") == 1
+                        ? null : "expected one unreachable and one back line for sim2: " + run.logLines(),
+                r.steps() == 1 ? null : r.steps() + " steps, expected only the first",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction()));
+    }
 }
