@@ -91,6 +91,11 @@ public final class Filter implements ClockChangeListener {
     /** Quantile of the excess delays that sets the weight floor (the better samples, not the single best). */
     static final double WEIGHT_FLOOR_QUANTILE = 0.1;
 
+    /** Samples held before the frequency tracker starts from the line fitted through them. */
+    static final int TRACK_START_SAMPLES = 16;
+    /** Skew per standard deviation of the tracked frequency (the 99.95 % quantile, as {@link #studentT} for many samples). */
+    static final double TRACK_SKEW_PER_SD = 3.5;
+
     private static final double NANOS_PER_SEC = 1e9;
 
     private static final class Entry {
@@ -130,6 +135,16 @@ public final class Filter implements ClockChangeListener {
     private long minDelayNanos;
     private double medianExcessNanos;
     private int fitSamples;
+    private double weightFloorNanos;
+
+    // The frequency tracker: a Kalman filter of (offset, rate) at trackMono, ns and ns/s, covariance t00..t11.
+    private boolean tracking;
+    private long trackMono;
+    private double trackOffsetNanos;
+    private double trackRateNsPerSec;
+    private double t00;
+    private double t01;
+    private double t11;
 
     /**
      * @param maxDriftNsPerSec -D: samples implying more drift than this against the fit are discarded
@@ -168,6 +183,7 @@ public final class Filter implements ClockChangeListener {
                     pending.clear();
                     resetScores();
                     refit();
+                    tracking = false;
                     return Verdict.JUMP;
                 }
                 return v;
@@ -179,6 +195,7 @@ public final class Filter implements ClockChangeListener {
             entries.remove(0);
         }
         refit();
+        track(e);
         return Verdict.ACCEPTED;
     }
 
@@ -223,12 +240,19 @@ public final class Filter implements ClockChangeListener {
         }
         resetScores();
         refit();
+        tracking = false;
     }
 
     /** The estimate at {@code monoNanos}, or null while there are too few samples to fit a line. */
     public Estimate estimate(long monoNanos) {
         if (!fitted) {
             return null;
+        }
+        if (tracking) {
+            double sinceSec = Math.max(0, (monoNanos - trackMono) / NANOS_PER_SEC);
+            double sd = Math.sqrt(t11 + wanderVar() * sinceSec);
+            return new Estimate(monoNanos, lineAt(monoNanos), predictionSd(monoNanos), trackRateNsPerSec, sd,
+                    TRACK_SKEW_PER_SD * sd, stdDevNanos, fitSamples);
         }
         double freqSd = Math.sqrt(slopeVar);
         return new Estimate(monoNanos, lineAt(monoNanos), predictionSd(monoNanos), slopeNsPerSec, freqSd,
@@ -290,6 +314,63 @@ public final class Filter implements ClockChangeListener {
         if (priorSlopeVar < Double.POSITIVE_INFINITY) {
             priorSlopeNsPerSec -= frequencyDeltaNsPerSec;
         }
+        if (tracking) {
+            trackOffsetNanos += frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos;
+            trackRateNsPerSec -= frequencyDeltaNsPerSec;
+        }
+    }
+
+    private static double wanderVar() {
+        return AGE_WANDER_NS_PER_SEC_15 * AGE_WANDER_NS_PER_SEC_15;
+    }
+
+    /**
+     * Follows the frequency with a Kalman filter whose state is (offset, rate): between samples
+     * (dt s) the offset moves by rate·dt and the rate takes a random walk of spectral density
+     * q = {@link #AGE_WANDER_NS_PER_SEC_15}², so Q = q·[[dt³/3, dt²/2], [dt²/2, dt]]; each sample
+     * measures the offset with the variance its weight assumes (floor² + e²/12). Unlike a line
+     * over a window, it forgets the past exactly as fast as the wander makes it stale. It starts
+     * from the line once {@link #TRACK_START_SAMPLES} are held (the line's robust variances make
+     * an honest start).
+     */
+    private void track(Entry e) {
+        if (!tracking) {
+            if (!fitted || entries.size() < TRACK_START_SAMPLES) {
+                return;
+            }
+            tracking = true;
+            trackMono = e.monoNanos;
+            trackOffsetNanos = lineAt(e.monoNanos);
+            trackRateNsPerSec = slopeNsPerSec;
+            double dt = (e.monoNanos - refMono) / NANOS_PER_SEC - meanTimeSec;
+            t00 = meanVar + dt * dt * slopeVar;
+            t01 = dt * slopeVar;
+            t11 = slopeVar;
+            return;
+        }
+        double dt = (e.monoNanos - trackMono) / NANOS_PER_SEC;
+        if (dt > 0) {
+            double q = wanderVar();
+            trackOffsetNanos += trackRateNsPerSec * dt;
+            t00 += 2 * dt * t01 + dt * dt * t11 + q * dt * dt * dt / 3;
+            t01 += dt * t11 + q * dt * dt / 2;
+            t11 += q * dt;
+            trackMono = e.monoNanos;
+        }
+        double excess = Math.max(0, e.delayNanos - minDelayNanos);
+        double r = weightFloorNanos * weightFloorNanos + excess * excess / 12.0;
+        double s = t00 + r;
+        double k0 = t00 / s;
+        double k1 = t01 / s;
+        double innovation = e.offsetNanos - trackOffsetNanos;
+        trackOffsetNanos += k0 * innovation;
+        trackRateNsPerSec += k1 * innovation;
+        double n00 = t00 - k0 * t00;
+        double n01 = t01 - k0 * t01;
+        double n11 = t11 - k1 * t01;
+        t00 = n00;
+        t01 = n01;
+        t11 = n11;
     }
 
     private Entry newest() {
@@ -471,6 +552,7 @@ public final class Filter implements ClockChangeListener {
         skewNsPerSec = Math.sqrt(slopeVar) * studentT(fitSamples - 2);
         minDelayNanos = p.minDelay;
         medianExcessNanos = p.medianExcess;
+        weightFloorNanos = p.floor;
         fitted = true;
     }
 
