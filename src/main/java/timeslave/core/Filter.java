@@ -26,7 +26,9 @@ import java.util.List;
  * weighs its whole window alike and trails a wandering oscillator, the tracker forgets exactly as
  * fast as the assumed wander makes old samples stale (issue-5 benchmark, path100 at 16 s, 50
  * seeds: RMS timetrim error 21.5 ns/s against 23.5 from the line; a filter told the true model
- * and delays reaches 20.9, {@code --simulate --report oracle}).
+ * and delays reaches 20.9, {@code --simulate --report oracle}). Its offset is used too, unless a
+ * window's line has predicted new samples better by more than {@link #TRACK_SCORE_MARGIN}: that
+ * happens when the oscillator wanders far more than the tracker assumes.
  *
  * <p>Offsets are reference − local; every stored offset is corrected when the clock is moved
  * ({@link #clockChanged}).
@@ -103,6 +105,9 @@ public final class Filter implements ClockChangeListener {
     /** Skew per standard deviation of the tracked frequency (the 99.95 % quantile, as {@link #studentT} for many samples). */
     static final double TRACK_SKEW_PER_SD = 3.5;
 
+    /** The tracker's offset is used unless a line has predicted new samples better by more than this factor. */
+    static final double TRACK_SCORE_MARGIN = 1.25;
+
     private static final double NANOS_PER_SEC = 1e9;
 
     private static final class Entry {
@@ -152,6 +157,8 @@ public final class Filter implements ClockChangeListener {
     private double t00;
     private double t01;
     private double t11;
+    private double trackScore = Double.NaN;
+    private int trackScored;
 
     /**
      * @param maxDriftNsPerSec -D: samples implying more drift than this against the fit are discarded
@@ -190,7 +197,7 @@ public final class Filter implements ClockChangeListener {
                     pending.clear();
                     resetScores();
                     refit();
-                    tracking = false;
+                    stopTracking();
                     return Verdict.JUMP;
                 }
                 return v;
@@ -247,7 +254,13 @@ public final class Filter implements ClockChangeListener {
         }
         resetScores();
         refit();
+        stopTracking();
+    }
+
+    private void stopTracking() {
         tracking = false;
+        trackScore = Double.NaN;
+        trackScored = 0;
     }
 
     /** The estimate at {@code monoNanos}, or null while there are too few samples to fit a line. */
@@ -258,7 +271,14 @@ public final class Filter implements ClockChangeListener {
         if (tracking) {
             double sinceSec = Math.max(0, (monoNanos - trackMono) / NANOS_PER_SEC);
             double sd = Math.sqrt(t11 + wanderVar() * sinceSec);
-            return new Estimate(monoNanos, lineAt(monoNanos), predictionSd(monoNanos), trackRateNsPerSec, sd,
+            double off = lineAt(monoNanos);
+            double offSd = predictionSd(monoNanos);
+            if (trackerPredictsBest()) {
+                off = trackOffsetNanos + trackRateNsPerSec * sinceSec;
+                offSd = Math.sqrt(t00 + 2 * sinceSec * t01 + sinceSec * sinceSec * t11
+                        + wanderVar() * sinceSec * sinceSec * sinceSec / 3);
+            }
+            return new Estimate(monoNanos, off, offSd, trackRateNsPerSec, sd,
                     TRACK_SKEW_PER_SD * sd, stdDevNanos, fitSamples);
         }
         double freqSd = Math.sqrt(slopeVar);
@@ -325,6 +345,23 @@ public final class Filter implements ClockChangeListener {
             trackOffsetNanos += frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos;
             trackRateNsPerSec -= frequencyDeltaNsPerSec;
         }
+    }
+
+    /**
+     * Whether the tracker has predicted new samples at least as well as the best window's line
+     * (same score, {@link #scoreWindows}): it assumes the wander of {@link #AGE_WANDER_NS_PER_SEC_15},
+     * and when the oscillator wanders far more the short lines follow the offset better.
+     */
+    private boolean trackerPredictsBest() {
+        if (!tracking || Double.isNaN(trackScore) || trackScored < MIN_SCORED_PREDICTIONS) {
+            return false;
+        }
+        for (double sc : score) {
+            if (!Double.isNaN(sc) && sc * TRACK_SCORE_MARGIN < trackScore) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double wanderVar() {
@@ -517,6 +554,16 @@ public final class Filter implements ClockChangeListener {
             }
             score[k] += gain * (err - score[k]);
             previous = score[k];
+        }
+        if (tracking) {
+            double sinceSec = (e.monoNanos - trackMono) / NANOS_PER_SEC;
+            double d = e.offsetNanos - (trackOffsetNanos + trackRateNsPerSec * sinceSec);
+            double err = Math.min(wNew * d * d, cap);
+            if (Double.isNaN(trackScore)) {
+                trackScore = Double.isNaN(previous) ? err : previous;
+            }
+            trackScore += gain * (err - trackScore);
+            trackScored++;
         }
     }
 

@@ -241,4 +241,38 @@ class FilterTest {
             assertTrue(e.skewNsPerSec() < 1_000, "seed " + seed + ": skew " + e.skewNsPerSec());
         }
     }
+
+    @Test
+    void offsetFollowsAnOscillatorWanderingFarMoreThanTheTrackerAssumes() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            Filter f = filter();
+            double offset = 0;
+            double rate = 0;
+            long mono = T0;
+            double sumSq = 0;
+            int counted = 0;
+            for (int i = 0; i < 600; i++) {
+                for (int s = 0; s < 16; s++) {
+                    rate += WILD_WANDER_NS_PER_SEC * gaussian(r);   // 30x the assumed 1 ns/s per sqrt(s)
+                    offset += rate;
+                }
+                mono += 16 * SEC;
+                f.add(exchange(r, mono, offset, 50_000, 1_000, 1_000));
+                if (i >= 300) {
+                    double d = f.estimate(mono).offsetNanos() - offset;
+                    sumSq += d * d;
+                    counted++;
+                }
+            }
+            double rms = Math.sqrt(sumSq / counted);
+            assertTrue(rms < 3_000, "seed " + seed + ": RMS offset error " + rms + " ns");
+        }
+    }
+
+    static final double WILD_WANDER_NS_PER_SEC = 30.0;
+
+    static double gaussian(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
 }
