@@ -28,6 +28,21 @@ final class SimReference implements Reference {
     private long lieNanos;
     private long packets;
     private double lastTrueOffsetNanos;
+    private Tap tap;
+
+    /** Sees each measurement's kept reply as the free-running (never corrected) clock would have measured it. */
+    interface Tap {
+        /**
+         * @param trueSec        true time of the exchange's midpoint, s after the start
+         * @param rawOffsetNanos reference − local for the uncorrected oscillator, with the exchange's own error
+         * @param delayNanos     the round-trip delay
+         */
+        void sample(double trueSec, double rawOffsetNanos, long delayNanos);
+    }
+
+    void tap(Tap t) {
+        this.tap = t;
+    }
 
     SimReference(SimWorld world, SimPath path, int probes, SplittableRandom random) {
         this("sim", world, path, probes, random);
@@ -87,10 +102,14 @@ final class SimReference implements Reference {
             lieAtNanos = Long.MAX_VALUE;
         }
         Sample best = null;
+        double bestRaw = 0;
+        double bestTrueSec = 0;
         for (int i = 0; i < probes; i++) {
             packets++;
             double t1 = world.localSinceStartNanos();
             long mono1 = world.monotonicNanos();
+            double correction1 = world.clockErrorNanos() - world.rawErrorNanos();
+            double true1 = world.trueSinceStartNanos();
             long up = path.delayNanos(true, random);
             long down = path.delayNanos(false, random);
             if (silent || up < 0 || down < 0) {
@@ -103,6 +122,7 @@ final class SimReference implements Reference {
             world.advance(down);
             double t4 = world.localSinceStartNanos();
             long mono4 = world.monotonicNanos();
+            double correction4 = world.clockErrorNanos() - world.rawErrorNanos();
             double offset = ((t2 - t1) + (t3 - t4)) / 2;
             double delay = (t4 - t1) - (t3 - t2);
             long delayNanos = Math.max(0, Math.round(delay));
@@ -111,9 +131,14 @@ final class SimReference implements Reference {
                     delayNanos, delayNanos / 2 + 1);
             if (best == null || s.delayNanos() < best.delayNanos()) {
                 best = s;
+                bestRaw = offset + (correction1 + correction4) / 2;
+                bestTrueSec = (true1 + world.trueSinceStartNanos()) / 2 / 1e9;
             }
         }
         lastTrueOffsetNanos = -world.clockErrorNanos();
+        if (best != null && tap != null) {
+            tap.sample(bestTrueSec, bestRaw, best.delayNanos());
+        }
         if (best == null) {
             throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply to " + probes
                     + (probes == 1 ? " probe" : " probes"));

@@ -46,6 +46,12 @@ public final class SimRun {
     private double freqErr6h = Double.NaN;
     private double freqErr24h = Double.NaN;
     private double utcErrorBeforeLeapNanos = Double.NaN;
+    private double trimErrSumSq;
+    private int trimErrCount;
+    private final List<OracleKalman> oracles = new ArrayList<>();
+    private double[] oracleErr24h = new double[0];
+    private double[] oracleErrSumSq = new double[0];
+    private double[] oracleVarSum = new double[0];
 
     /** A timetrim store in memory: holds the scenario's saved value and whatever the daemon saves. */
     static final class MemoryStore implements TimetrimStore {
@@ -122,6 +128,13 @@ public final class SimRun {
         world.observer(this::second);
     }
 
+    private SimResult result;
+
+    /** What {@link #run} returned (null before). */
+    SimResult result() {
+        return result;
+    }
+
     /** Runs to the end and returns what was measured. */
     public SimResult run() {
         try {
@@ -144,11 +157,47 @@ public final class SimRun {
         if (Math.abs(world.clockErrorNanos()) >= SYNC_NANOS) {
             sync = -1;
         }
-        return new SimResult(sync, Math.sqrt(sumSq / Math.max(1, count)), p99, max, freqErr1h, freqErr6h,
+        result = new SimResult(sync, Math.sqrt(sumSq / Math.max(1, count)), p99, max, freqErr1h, freqErr6h,
                 freqErr24h, freqErrPpm(), Math.sqrt(freqSumSq / Math.max(1, count)) / 1000,
                 count == 0 ? Double.NaN : (double) boundValid / count, median, members.stream().mapToLong(SimReference::packets).sum(), clock.steps(),
                 clock.writes(), slave.timetrimNsPerSec(), -world.oscillator.freqNsPerSec(), scenario.seconds,
                 Math.sqrt(estimateSumSq / Math.max(1, estimates)), freqErrMaxFirst10s);
+        return result;
+    }
+
+    /** Feeds every kept reply to these estimators too, and measures their frequency against the truth (benchmark). */
+    SimRun oracles(List<OracleKalman> list) {
+        oracles.addAll(list);
+        oracleErr24h = new double[list.size()];
+        Arrays.fill(oracleErr24h, Double.NaN);
+        oracleErrSumSq = new double[list.size()];
+        oracleVarSum = new double[list.size()];
+        reference.tap((t, raw, delay) -> {
+            for (OracleKalman o : oracles) {
+                o.sample(t, raw, delay);
+            }
+        });
+        return this;
+    }
+
+    /** |oracle rate − true −frequency| at 24 h, ns/s (NaN if shorter). */
+    double oracleErr24h(int i) {
+        return oracleErr24h[i];
+    }
+
+    /** RMS of the oracle's rate error over the statistics period, ns/s. */
+    double oracleErrRms(int i) {
+        return Math.sqrt(oracleErrSumSq[i] / Math.max(1, trimErrCount));
+    }
+
+    /** RMS of the oracle's own predicted standard deviation over the statistics period, ns/s. */
+    double oraclePredictedSd(int i) {
+        return Math.sqrt(oracleVarSum[i] / Math.max(1, trimErrCount));
+    }
+
+    /** RMS of |timetrim + oscillator frequency| over the statistics period, ns/s. */
+    double trimErrRms() {
+        return Math.sqrt(trimErrSumSq / Math.max(1, trimErrCount));
     }
 
     /**
@@ -228,8 +277,23 @@ public final class SimRun {
         } else if (sec == 86_400) {
             freqErr24h = freqErrPpm();
         }
+        for (int i = 0; i < oracles.size(); i++) {
+            if (sec == 86_400) {
+                oracleErr24h[i] = Math.abs(oracles.get(i).rateNsPerSec() + w.oscillator.freqNsPerSec());
+            }
+        }
         if (sec < scenario.statsFromSec || count >= absErrors.length) {
             return;
+        }
+        double trimErr = slave.timetrimNsPerSec() + w.oscillator.freqNsPerSec();
+        trimErrSumSq += trimErr * trimErr;
+        trimErrCount++;
+        for (int i = 0; i < oracles.size(); i++) {
+            OracleKalman o = oracles.get(i);
+            double d = o.rateNsPerSec() + w.oscillator.freqNsPerSec();
+            oracleErrSumSq[i] += d * d;
+            double sd = o.rateSdNsPerSec(w.elapsedSec());
+            oracleVarSum[i] += sd * sd;
         }
         timeslave.core.Estimate est = slave.lastEstimate();
         if (est != null && est != seenEstimate) {

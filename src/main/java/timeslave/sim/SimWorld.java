@@ -26,6 +26,7 @@ final class SimWorld {
     private long trueNanos = START_NANOS;
     private long nextTickNanos = START_NANOS + SECOND;
     private double offsetNanos;          // local − true
+    private double rawErrorNanos;        // local − true had nobody corrected the clock (the oscillator alone)
     private double monoNanos = 1_000 * (double) SECOND;
     private double freqSetNsPerSec;
     private double slewRemainingNanos;
@@ -45,6 +46,7 @@ final class SimWorld {
     SimWorld(SimOscillator oscillator, double initialOffsetNanos, long durationNanos) {
         this.oscillator = oscillator;
         this.offsetNanos = initialOffsetNanos;
+        this.rawErrorNanos = initialOffsetNanos;
         this.endNanos = START_NANOS + durationNanos;
     }
 
@@ -164,6 +166,14 @@ final class SimWorld {
         return (trueNanos - START_NANOS) + offsetNanos;
     }
 
+    /**
+     * local − true for the uncorrected oscillator (initial offset + its integrated frequency), ns:
+     * with {@link #clockErrorNanos} it turns a measured offset back into one of the free-running clock.
+     */
+    double rawErrorNanos() {
+        return rawErrorNanos;
+    }
+
     /** True time minus {@link #START_NANOS}. */
     long trueSinceStartNanos() {
         return trueNanos - START_NANOS;
@@ -240,6 +250,7 @@ final class SimWorld {
                     drift += applied;
                 }
                 offsetNanos += drift;
+                rawErrorNanos += oscillator.freqNsPerSec() * dtSec;
                 monoNanos += (stop - trueNanos) + drift;
                 trueNanos = stop;
                 if (kernelLeapAtNanos != Long.MAX_VALUE && !kernelLeapDone

@@ -196,4 +196,83 @@ class FilterTest {
         assertTrue(Filter.studentT(10) > Filter.studentT(30));
         assertEquals(3.5, Filter.studentT(100), 1e-9);
     }
+
+    @Test
+    void clockChangesMoveTheTrackedFrequencyToo() {
+        Filter f = filter();
+        int n = Filter.TRACK_START_SAMPLES + 10;
+        for (int i = 0; i < n; i++) {
+            long mono = T0 + i * 10 * SEC;
+            f.add(new Sample("t", mono, mono, 1_000_000 + 2_000L * i * 10, 1000, 500));   // +2000 ns/s
+        }
+        long tc = T0 + (n - 1) * 10 * SEC;
+        Estimate before = f.estimate(tc);
+        assertEquals(2_000, before.freqNsPerSec(), 1e-3);
+        f.clockChanged(tc, 2_000, 0);
+        assertEquals(0, f.estimate(tc).freqNsPerSec(), 1e-3);
+        // Samples of the corrected clock (flat from here) leave the frequency at 0.
+        for (int i = 1; i <= 10; i++) {
+            long mono = tc + i * 10 * SEC;
+            f.add(new Sample("t", mono, mono, Math.round(before.offsetNanos()), 1000, 500));
+        }
+        assertEquals(0, f.estimate(tc + 100 * SEC).freqNsPerSec(), 1e-3);
+    }
+
+    @Test
+    void trackedFrequencyFollowsAChangeInTheOscillator() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            Filter f = filter();
+            double offset = 0;
+            double rate = 300;         // ns/s, then it changes to −200 at sample 100
+            long mono = T0;
+            for (int i = 0; i < 400; i++) {
+                if (i == 100) {
+                    rate = -200;
+                }
+                mono += 16 * SEC;
+                offset += rate * 16;
+                f.add(exchange(r, mono, offset, 100_000, 100_000, 100_000));
+            }
+            // 300 samples (4800 s) after the change a 1 ns/s-per-sqrt(s) tracker has forgotten the old rate;
+            // a filter that never forgot would sit near the mean, −75 ns/s.
+            Estimate e = f.estimate(mono);
+            assertTrue(Math.abs(e.freqNsPerSec() - rate) < 60, "seed " + seed + ": freq " + e.freqNsPerSec());
+            assertTrue(e.skewNsPerSec() < 1_000, "seed " + seed + ": skew " + e.skewNsPerSec());
+        }
+    }
+
+    @Test
+    void offsetFollowsAnOscillatorWanderingFarMoreThanTheTrackerAssumes() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            Filter f = filter();
+            double offset = 0;
+            double rate = 0;
+            long mono = T0;
+            double sumSq = 0;
+            int counted = 0;
+            for (int i = 0; i < 600; i++) {
+                for (int s = 0; s < 16; s++) {
+                    rate += WILD_WANDER_NS_PER_SEC * gaussian(r);   // 30x the assumed 1 ns/s per sqrt(s)
+                    offset += rate;
+                }
+                mono += 16 * SEC;
+                f.add(exchange(r, mono, offset, 50_000, 1_000, 1_000));
+                if (i >= 300) {
+                    double d = f.estimate(mono).offsetNanos() - offset;
+                    sumSq += d * d;
+                    counted++;
+                }
+            }
+            double rms = Math.sqrt(sumSq / counted);
+            assertTrue(rms < 3_000, "seed " + seed + ": RMS offset error " + rms + " ns");
+        }
+    }
+
+    static final double WILD_WANDER_NS_PER_SEC = 30.0;
+
+    static double gaussian(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
 }
