@@ -89,7 +89,7 @@ public final class Slave {
         ClockChangeListener boundFollower = (mono, df, step) -> bound = bound.afterChange(mono, df, step);
         Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
                 List.of(filter, boundFollower));
-        Schedule schedule = new Schedule(settings.rateNanos(), saved.isPresent(), random);
+        Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), saved.isPresent(), random);
         timetrimNsPerSec = discipline.timetrimNsPerSec();
         if (!settings.measureOnly()) {
             if (saved.isPresent()) {
@@ -120,9 +120,7 @@ public final class Slave {
                         health(Priority.NOTICE, "master " + reference.name() + " back");
                         unreachable = false;
                     }
-                    int good = goodMeasurements;
-                    interval = schedule.nextIntervalNanos(good + 1, true);
-                    handle(s, filter, discipline, interval);
+                    interval = handle(s, filter, discipline, schedule, goodMeasurements + 1);
                 } catch (MeasurementException | RuntimeException e) {
                     // A RuntimeException is a bug in a reference (say, a Sample it could not build):
                     // it fails this measurement like any other, it does not end the daemon.
@@ -186,7 +184,8 @@ public final class Slave {
         }
     }
 
-    private void handle(Sample s, Filter filter, Discipline discipline, long intervalNanos) {
+    /** Filters and acts on a sample; returns the wait until the next measurement, ns. */
+    private long handle(Sample s, Filter filter, Discipline discipline, Schedule schedule, int good) {
         if (!settings.measureOnly()) {
             discipline.settle(clock.monotonicNanos());
             // Only while priming: later the timetrim's own uncertainty comes from these same samples.
@@ -194,6 +193,7 @@ public final class Slave {
                     goodMeasurements < Schedule.PRIMED_MEASUREMENTS
                             ? discipline.timetrimSkewNsPerSec() / Discipline.SKEW_PER_SD : Double.POSITIVE_INFINITY);
         }
+        Estimate predicted = schedule.longBaseline() ? filter.estimate(s.monoNanos()) : null;
         Filter.Verdict v = filter.add(s);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
@@ -204,9 +204,9 @@ public final class Slave {
         Estimate e = filter.estimate(now);
         if (e == null) {
             updateBound(filter, null, now);
-            return;
+            return nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
         }
- lastEstimate = e;
+        lastEstimate = e;
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
@@ -215,7 +215,7 @@ public final class Slave {
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
             updateBound(filter, e, now);
-            return;
+            return nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
         }
         double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
         boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
@@ -224,6 +224,8 @@ public final class Slave {
             filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
             e = filter.estimate(now);
         }
+        boolean stepping = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && agreeing;
+        long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || stepping);
         try {
             discipline.update(e, agreeing, now, intervalNanos);
         } catch (ClockException ex) {
@@ -238,6 +240,34 @@ public final class Slave {
         } catch (ClockException ex) {
             log.debug(1, "cannot set the error estimates: " + ex.getMessage());
         }
+        return intervalNanos;
+    }
+
+    /**
+     * Asks the schedule for the wait after a good measurement, first telling the long-baseline
+     * schedule how far the sample was from the filter's prediction beyond its own error bound
+     * ({@code surprise}: refused, or about to be stepped); logs the long-baseline interval's changes.
+     */
+    private long nextInterval(Schedule schedule, int good, Sample s, Estimate predicted, boolean surprise) {
+        if (!schedule.longBaseline()) {
+            return schedule.nextIntervalNanos(good, true);
+        }
+        double disagreement = predicted == null ? Double.NaN
+                : Math.max(0, Math.abs(s.offsetNanos() - predicted.offsetNanos()) - s.errorNanos());
+        long before = schedule.longIntervalNanos();
+        schedule.observe(good, surprise ? Schedule.Outcome.SURPRISE : Schedule.Outcome.AGREED, disagreement);
+        long after = schedule.longIntervalNanos();
+        if (after < before && surprise) {
+            log.info("interval back to " + (after / 1_000_000_000L) + " s: sample refused or clock stepped");
+        } else if (after < before) {
+            log.info("interval shortened to " + (after / 1_000_000_000L) + " s: offset "
+                    + Seconds.signed(s.offsetNanos() - predicted.offsetNanos()) + " s from the prediction");
+        } else if (after > before && after == schedule.longIntervalMaxNanos()) {
+            log.info("interval at its maximum " + (after / 1_000_000_000L) + " s");
+        } else if (after > before) {
+            log.debug(1, "interval doubled to " + (after / 1_000_000_000L) + " s");
+        }
+        return schedule.nextIntervalNanos(good, true);
     }
 
     private void updateBound(Filter filter, Estimate e, long now) {

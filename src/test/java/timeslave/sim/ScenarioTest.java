@@ -105,4 +105,27 @@ class ScenarioTest {
                 r.steps() == 1 ? null : r.steps() + " steps, expected only the first",
                 count(run, "offset jumped") == 0 ? null : "the filter believed one sample"));
     }
+
+    @Test
+    void longBaselineReachesItsMaximumAndLearnsTheFrequencyToBetterThanAPartPerBillion() {
+        // -r 600 doubling to 30 days, an oscillator wandering 1e-13/sqrt(s), 100 days.
+        SeedRunner.check(Scenarios.named("long-baseline"), (run, r) -> SeedRunner.list(List.of(),
+                count(run, "INFO   interval at its maximum 2592000 s") >= 1 ? null : "the interval never reached 30 days",
+                r.freqErrPpmEnd() < 0.001 ? null : "timetrim error " + r.freqErrPpmEnd() + " ppm, not below 0.001",
+                r.maxNanos() <= 2_000_000 ? null : "max |offset| " + r.maxNanos() + " ns > 2 ms",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction(),
+                r.packetsPerHour() < 0.1 ? null : r.packetsPerHour() + " packets/h, not below 0.1",
+                r.steps() == 1 ? null : r.steps() + " steps, expected only the first"));
+    }
+
+    @Test
+    void longBaselineBacksOffWhenTheOscillatorWanders() {
+        // The same schedule (to 4 days) over 20 days with clknetsim's 1e-9/sqrt(s) wander: doubling
+        // regardless lets the offset reach 0.3-1.4 s; the schedule must shorten instead.
+        SeedRunner.check(Scenarios.named("long-baseline-wander"), (run, r) -> SeedRunner.list(List.of(),
+                count(run, "INFO   interval shortened to ") >= 1 ? null : "the interval never shortened",
+                r.maxNanos() <= 25_000_000 ? null : "max |offset| " + r.maxNanos() + " ns > 25 ms",
+                r.rmsNanos() <= 3_000_000 ? null : "RMS offset " + r.rmsNanos() + " ns > 3 ms",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction()));
+    }
 }
