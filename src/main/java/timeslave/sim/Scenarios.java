@@ -24,6 +24,7 @@ public final class Scenarios {
         put("one-bad-sample", () -> Scenario.defaults().lieOnce(40_000, 1.0));
         put("long-baseline", () -> Scenario.defaults().seconds(100 * 86_400).statsFromSec(86_400).wander(1e-13)
                 .rateSec(600).maxRateSec(30 * 86_400));
+        put("long-baseline-constant-frequency", () -> Scenarios.named("long-baseline").wander(0));
         put("long-baseline-wander", () -> Scenario.defaults().seconds(20 * 86_400).statsFromSec(86_400)
                 .rateSec(600).maxRateSec(4 * 86_400));
     }

@@ -119,6 +119,15 @@ class ScenarioTest {
     }
 
     @Test
+    void longBaselineFrequencyIsTheOffsetErrorOverTheBaseline() {
+        // clockspeed's assumption, a frequency that never changes: over 30 days, offsets good to
+        // some 100 us give the frequency to 100 us / 2.6e6 s = 4e-11; asserted: 1e-10 (0.0001 ppm).
+        SeedRunner.check(Scenarios.named("long-baseline-constant-frequency"), (run, r) -> SeedRunner.list(List.of(),
+                r.freqErrPpmEnd() < 0.0001 ? null : "timetrim error " + r.freqErrPpmEnd() + " ppm, not below 0.0001",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction()));
+    }
+
+    @Test
     void longBaselineBacksOffWhenTheOscillatorWanders() {
         // The same schedule (to 4 days) over 20 days with clknetsim's 1e-9/sqrt(s) wander: doubling
         // regardless lets the offset reach 0.3-1.4 s; the schedule must shorten instead.
