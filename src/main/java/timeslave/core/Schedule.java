@@ -19,8 +19,9 @@ import java.util.random.RandomGenerator;
  * <li>above the tolerance: the interval halves, as often as it takes to bring that drift back
  *     within the tolerance (never below -r);</li>
  * <li>between the two: it stays;</li>
- * <li>the filter refused the sample, or the clock was stepped: back to -r, so a surprise is
- *     confirmed or undone within minutes, not weeks;</li>
+ * <li>the filter refused the sample, or the offset is beyond the step threshold (the clock is
+ *     stepped, or waits for agreeing measurements to be): back to -r, so a surprise is confirmed
+ *     or undone within minutes, not weeks;</li>
  * <li>the measurement failed: the next try is after -r, and the doubling resumes where it was
  *     (a lost packet says nothing about the clock).</li>
  * </ul>
@@ -51,7 +52,7 @@ public final class Schedule {
     public enum Outcome {
         /** Accepted; the disagreement says whether the interval may grow. */
         AGREED,
-        /** Refused by the filter (spike, drift, jump) or followed by a step: back to -r. */
+        /** Refused by the filter (spike, drift, jump), or the offset is beyond the step threshold: back to -r. */
         SURPRISE
     }
 

@@ -224,8 +224,9 @@ public final class Slave {
             filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
             e = filter.estimate(now);
         }
-        boolean stepping = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && agreeing;
-        long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || stepping);
+        // Beyond the step threshold, stepped now or waiting for agreement: either way, measure again soon.
+        boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
+        long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
             discipline.update(e, agreeing, now, intervalNanos);
         } catch (ClockException ex) {
@@ -246,7 +247,7 @@ public final class Slave {
     /**
      * Asks the schedule for the wait after a good measurement, first telling the long-baseline
      * schedule how far the sample was from the filter's prediction beyond its own error bound
-     * ({@code surprise}: refused, or about to be stepped); logs the long-baseline interval's changes.
+     * ({@code surprise}: refused, or beyond the step threshold); logs the long-baseline interval's changes.
      */
     private long nextInterval(Schedule schedule, int good, Sample s, Estimate predicted, boolean surprise) {
         if (!schedule.longBaseline()) {

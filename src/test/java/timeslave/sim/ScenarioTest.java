@@ -127,6 +127,45 @@ class ScenarioTest {
                 r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction()));
     }
 
+    /** Virtual seconds of the first log line containing {@code fragment} (NaN if none). */
+    static double firstAt(SimRun run, String fragment) {
+        return run.logLines().stream().filter(l -> l.contains(fragment)).mapToDouble(l -> Double.parseDouble(
+                l.trim().split(" ")[0])).findFirst().orElse(Double.NaN);
+    }
+
+    @Test
+    void longBaselineStepsBackWithinMinutesOfSeeingTheClockMoved() {
+        // +0.5 s at day 30, seen weeks later by the next measurement: back to -r, stepped back
+        // within two more measurements (not after another long interval).
+        SeedRunner.check(Scenarios.named("long-baseline-clock-stepped"), (run, r) -> {
+            double back = firstAt(run, "INFO   interval back to 600 s");
+            double seen = run.logLines().stream().mapToDouble(l -> Double.parseDouble(l.trim().split(" ")[0]))
+                    .filter(t -> t > 30 * 86_400).findFirst().orElse(Double.NaN);
+            double stepped = run.logLines().stream().filter(l -> l.contains("NOTICE clock stepped by -0.")).mapToDouble(
+                    l -> Double.parseDouble(l.trim().split(" ")[0])).findFirst().orElse(Double.NaN);
+            return SeedRunner.list(List.of(),
+                    back > 30 * 86_400 ? null : "no fall-back to -r after the step: " + back,
+                    back == seen ? null : "the first measurement after the step (" + seen + ") did not fall back",
+                    stepped - seen <= 1_200 ? null : "stepped back at " + stepped + ", " + (stepped - seen)
+                            + " s after the step was first seen",
+                    r.steps() == 2 ? null : r.steps() + " steps, expected 2");
+        });
+    }
+
+    @Test
+    void longBaselineOneBadSampleAfterWeeksMovesNothing() {
+        // The server lies by +1 s once at day 30; the filter's gate is wide after weeks, so the
+        // schedule must confirm at once rather than act on it or wait weeks.
+        SeedRunner.check(Scenarios.named("long-baseline-one-bad-sample"), (run, r) -> SeedRunner.list(List.of(),
+                r.steps() == 1 ? null : r.steps() + " steps, expected only the first",
+                r.maxNanos() <= 2_000_000 ? null : "max |offset| " + r.maxNanos() + " ns > 2 ms",
+                firstAt(run, "INFO   interval back to 600 s") > 30 * 86_400 ? null : "no fall-back to -r",
+                !(firstAt(run, "INFO   interval shortened") > 30 * 86_400) ? null
+                        : "the lie only shortened the interval: " + run.logLines(),
+                firstAt(run, "NOTICE offset jumped to ") - firstAt(run, "INFO   interval back to 600 s") <= 2_400 ? null
+                        : "the filter dropped the lie only after " + run.logLines()));
+    }
+
     @Test
     void longBaselineBacksOffWhenTheOscillatorWanders() {
         // The same schedule (to 4 days) over 20 days with clknetsim's 1e-9/sqrt(s) wander: doubling
