@@ -40,6 +40,12 @@ public final class Slave {
     private volatile boolean stopping;
 
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
+    /**
+     * Long-baseline schedule: the bound from before a surprise (a refused sample, or an offset
+     * beyond the step threshold), kept inside the published one until a measurement agrees again:
+     * after weeks the filter's gate may let one lie through, and the bound must not trust it alone.
+     */
+    private ErrorBound heldBound;
     private volatile double timetrimNsPerSec;
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
@@ -86,7 +92,12 @@ public final class Slave {
         OptionalLong saved = settings.measureOnly() ? OptionalLong.empty() : timetrim.load();
         double trim = saved.isPresent() ? saved.getAsLong() : settings.initDriftNsPerSec();
         Filter filter = new Filter(settings.maxDriftNsPerSec());
-        ClockChangeListener boundFollower = (mono, df, step) -> bound = bound.afterChange(mono, df, step);
+        ClockChangeListener boundFollower = (mono, df, step) -> {
+            bound = bound.afterChange(mono, df, step);
+            if (heldBound != null) {
+                heldBound = heldBound.afterChange(mono, df, step);
+            }
+        };
         Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
                 List.of(filter, boundFollower));
         Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), saved.isPresent(), random);
@@ -203,8 +214,9 @@ public final class Slave {
         long now = clock.monotonicNanos();
         Estimate e = filter.estimate(now);
         if (e == null) {
+            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, null, now);
-            return nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
+            return interval;
         }
         lastEstimate = e;
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
@@ -214,8 +226,9 @@ public final class Slave {
             log.info("offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
+            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, e, now);
-            return nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
+            return interval;
         }
         double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
         boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
@@ -255,6 +268,11 @@ public final class Slave {
         }
         double disagreement = predicted == null ? Double.NaN
                 : Math.max(0, Math.abs(s.offsetNanos() - predicted.offsetNanos()) - s.errorNanos());
+        if (!surprise) {
+            heldBound = null;
+        } else if (heldBound == null) {
+            heldBound = bound;
+        }
         long before = schedule.longIntervalNanos();
         schedule.observe(good, surprise ? Schedule.Outcome.SURPRISE : Schedule.Outcome.AGREED, disagreement);
         long after = schedule.longIntervalNanos();
@@ -280,6 +298,9 @@ public final class Slave {
         double growth = ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC
                 + (e == null ? settings.maxDriftNsPerSec() : e.skewNsPerSec());
         bound = new ErrorBound(now, iv[0], iv[1], freq, growth);
+        if (heldBound != null && heldBound.known()) {
+            bound = bound.hull(heldBound, now);
+        }
     }
 
     /** Asks {@link #run()} to return after the current step; safe from any thread. */

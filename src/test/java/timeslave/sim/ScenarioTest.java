@@ -148,7 +148,8 @@ class ScenarioTest {
                     back == seen ? null : "the first measurement after the step (" + seen + ") did not fall back",
                     stepped - seen <= 1_200 ? null : "stepped back at " + stepped + ", " + (stepped - seen)
                             + " s after the step was first seen",
-                    r.steps() == 2 ? null : r.steps() + " steps, expected 2");
+                    r.steps() == 2 ? null : r.steps() + " steps, expected 2",
+                    r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction());
         });
     }
 
@@ -159,6 +160,8 @@ class ScenarioTest {
         SeedRunner.check(Scenarios.named("long-baseline-one-bad-sample"), (run, r) -> SeedRunner.list(List.of(),
                 r.steps() == 1 ? null : r.steps() + " steps, expected only the first",
                 r.maxNanos() <= 2_000_000 ? null : "max |offset| " + r.maxNanos() + " ns > 2 ms",
+                r.boundValidFraction() >= 0.9999 ? null : "bound valid only " + r.boundValidFraction()
+                        + " (it trusted the lie)",
                 firstAt(run, "INFO   interval back to 600 s") > 30 * 86_400 ? null : "no fall-back to -r",
                 !(firstAt(run, "INFO   interval shortened") > 30 * 86_400) ? null
                         : "the lie only shortened the interval: " + run.logLines(),
