@@ -18,11 +18,15 @@ final class LongBaselineReport {
     }
 
     static final String NAME = "long-baseline";
+    /** Heap needed to run two 100-day scenarios at once, bytes. */
+    static final long TWO_RUNS_HEAP_BYTES = 1L << 30;
     static final List<String> SCENARIOS = List.of("long-baseline", "long-baseline-constant-frequency",
             "long-baseline-wander", "long-baseline-clock-stepped", "long-baseline-one-bad-sample");
 
     static int run(int seeds, PrintStream out) {
-        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        // A 100-day run keeps about 200 MB of per-second statistics: two at once only with room for them.
+        int threads = Runtime.getRuntime().maxMemory() >= TWO_RUNS_HEAP_BYTES
+                ? Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())) : 1;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<List<Future<SimResult>>> futures = new ArrayList<>();
