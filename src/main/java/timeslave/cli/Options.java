@@ -25,6 +25,7 @@ import timeslave.ref.ReferenceConfig;
  * @param minTrials          -t, after the -t/-T interplay
  * @param maxTrials          -T, after the -t/-T interplay
  * @param rateNanos          -r
+ * @param maxRateNanos       --max-rate: longest interval of the long-baseline schedule, 0 for timeslave's
  * @param timePort           -p, resolved to a number
  * @param maxDriftNsPerSec   -D
  * @param initDriftNsPerSec  -i
@@ -43,6 +44,7 @@ import timeslave.ref.ReferenceConfig;
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
                       long probeWaitNanos, long dateWaitNanos, int minTrials, int maxTrials, long rateNanos,
+                      long maxRateNanos,
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
@@ -61,7 +63,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
 
     /** The core's view of these options. */
     public Settings settings(long seed) {
-        return Settings.defaults().withRateNanos(rateNanos)
+        return Settings.defaults().withRateNanos(rateNanos).withMaxRateNanos(maxRateNanos)
                 .withMaxDriftNsPerSec(maxDriftNsPerSec).withInitDriftNsPerSec(initDriftNsPerSec)
                 .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed)
                 .withLeap(leap);
@@ -97,6 +99,9 @@ public record Options(boolean serial, String master, String clockType, Optional<
             w.add("-q");
         }
         w.add("-r " + seconds(rateNanos));
+        if (maxRateNanos > 0) {
+            w.add("--max-rate " + seconds(maxRateNanos));
+        }
         w.add("-D " + maxDriftNsPerSec);
         w.add("-i " + initDriftNsPerSec);
         year.ifPresent(y -> w.add("-y " + y));

@@ -54,6 +54,12 @@ public final class OptionsParser {
     /** -r: at least 5 s (manual: shorter periods leave no time to correct), at most one day. */
     static final BigDecimal MIN_RATE_S = new BigDecimal("5");
     static final BigDecimal MAX_RATE_S = new BigDecimal("86400");
+    /** --max-rate: at most one year (clockspeed's clockadjust script stopped at 7 884 000 s, about three months). */
+    static final BigDecimal MAX_MAX_RATE_S = new BigDecimal("31536000");
+    /** --max-rate units: seconds, minutes, hours, days. */
+    private static final Map<String, BigDecimal> DURATION_UNITS = Map.of("", BigDecimal.ONE, "s", BigDecimal.ONE,
+            "m", BigDecimal.valueOf(60), "h", BigDecimal.valueOf(3_600), "d", BigDecimal.valueOf(86_400));
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12}(?:\\.[0-9]{0,9})?|\\.[0-9]{1,9})([smhd]?)");
     /** -D: up to 10 %, the most a Linux clock can be corrected by (tick ±10 %). */
     public static final long MAX_MAX_DRIFT_NS_PER_SEC = 100_000_000L;
     /** -i: the timetrim range (IRIX's kernel limit, ±3000 ppm), which Linux reaches with freq plus tick. */
@@ -119,6 +125,8 @@ public final class OptionsParser {
         o.addOption(arg("t", "min-trials", "replies needed per measurement, 1-200 [4, or max-trials/4]"));
         o.addOption(arg("T", "max-trials", "probes sent at most per measurement, 1-200 [16, or min-trials*4]"));
         o.addOption(arg("r", "rate", "seconds between measurements, 5-86400 [210]"));
+        o.addOption(longArg("max-rate", "DURATION", "clockspeed's long-baseline schedule: intervals double from -r up to"
+                + " this, -r to 365d; seconds, or with s, m, h or d (90d) [none: -r randomised]"));
         o.addOption(arg("p", "port", "RFC 868 port number or udp service name [\"time\" in /etc/services, else 37]"));
         o.addOption(arg("D", "max-drift", "ns/s of drift beyond which a measurement is discarded, 1-100000000 [10000000]"));
         o.addOption(arg("i", "init-drift", "initial drift of the local clock, ns/s, +-3000000 [0]"));
@@ -379,6 +387,12 @@ public final class OptionsParser {
         long dateWait = opt(m.get("W"), d.dateWaitNanos(),
                 v -> seconds(v, MIN_DATE_WAIT_S, MAX_DATE_WAIT_S, "time-wait"));
         long rate = opt(m.get("r"), Settings.DEFAULT_RATE_NANOS, v -> seconds(v, MIN_RATE_S, MAX_RATE_S, "rate"));
+        Val maxRateVal = m.get("max-rate");
+        long maxRate = opt(maxRateVal, 0, v -> duration(v, MIN_RATE_S, MAX_MAX_RATE_S, "max-rate"));
+        if (maxRate > 0 && maxRate < rate) {
+            throw new UsageException(maxRateVal.label() + ": max-rate must not be shorter than -r "
+                    + Options.seconds(rate));
+        }
         long step = opt(m.get("step-threshold"), Settings.DEFAULT_STEP_THRESHOLD_NANOS,
                 v -> seconds(v, MIN_STEP_S, MAX_STEP_S, "step threshold"));
         long maxDrift = opt(m.get("D"), Settings.DEFAULT_MAX_DRIFT_NS_PER_SEC, v -> integer(v, 1,
@@ -425,8 +439,9 @@ public final class OptionsParser {
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
         Settings.Leap leapMode = leapMode(m.get("leap"));
-        return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug, m.flag("B"),
-                m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, port, maxDrift, initDrift,
+        return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
+                m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,
+                maxDrift, initDrift,
                 year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
@@ -495,6 +510,21 @@ public final class OptionsParser {
         return s.movePointRight(9).longValueExact();
     }
 
+    /** A duration: decimal seconds, or decimal with a unit s, m, h or d, to ns within [min, max] seconds. */
+    private static long duration(Val v, BigDecimal min, BigDecimal max, String what) throws UsageException {
+        String rule = what + " must be from " + min.toPlainString() + " seconds to " + max.divide(
+                DURATION_UNITS.get("d")).toPlainString() + " days (seconds, or a number with s, m, h or d: 90d)";
+        java.util.regex.Matcher dm = DURATION.matcher(v.value);
+        if (!dm.matches()) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        BigDecimal s = new BigDecimal(dm.group(1)).multiply(DURATION_UNITS.get(dm.group(2)));
+        if (s.compareTo(min) < 0 || s.compareTo(max) > 0) {
+            throw new UsageException(v.label() + ": " + rule);
+        }
+        return s.movePointRight(9).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+    }
+
     private int port(Val v, int fallback) throws UsageException {
         if (v == null) {
             return udpServices.apply(TIME_SERVICE).orElse(fallback);
@@ -521,6 +551,7 @@ public final class OptionsParser {
     public static String usage() {
         return String.join("\n",
                 "usage: timeslave [-mdBqY] [-w icmp-wait] [-W time-wait] [-t min-trials] [-T max-trials] [-r rate]",
+                "                 [--max-rate DURATION]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore]",

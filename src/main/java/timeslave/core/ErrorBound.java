@@ -64,6 +64,17 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
                 localRealtimeNanos + (long) Math.ceil(hi(monoNanos)));
     }
 
+    /**
+     * The smallest bound of this shape holding both this and {@code other} from {@code monoNanos}
+     * on: their interval hull then, centre moving at this bound's frequency, widening at the larger
+     * growth plus the difference of their frequencies.
+     */
+    public ErrorBound hull(ErrorBound other, long monoNanos) {
+        return new ErrorBound(monoNanos, Math.min(lo(monoNanos), other.lo(monoNanos)),
+                Math.max(hi(monoNanos), other.hi(monoNanos)), freqNsPerSec,
+                Math.max(growthNsPerSec, other.growthNsPerSec) + Math.abs(freqNsPerSec - other.freqNsPerSec));
+    }
+
     /** The same bound after the clock was moved (see {@link ClockChangeListener} for signs). */
     public ErrorBound afterChange(long monoNanos, double frequencyDeltaNsPerSec, long stepNanos) {
         if (!known()) {

@@ -4,9 +4,27 @@ import java.util.random.RandomGenerator;
 
 /**
  * When to measure next: a quick burst at start (like chrony's iburst), then min(-r, 90 s) until
- * {@link #PRIMED_MEASUREMENTS} good measurements (as IRIX did), then -r changed each time by a
- * random factor uniform in [1 − {@value #FUZZ_FRACTION}, 1 + {@value #FUZZ_FRACTION}] (mean -r,
- * so the packet rate is the one -r asks for).
+ * {@link #PRIMED_MEASUREMENTS} good measurements (as IRIX did), then either timeslave's -r changed
+ * each time by a random factor uniform in [1 − {@value #FUZZ_FRACTION}, 1 + {@value #FUZZ_FRACTION}]
+ * (mean -r, so the packet rate is the one -r asks for), or, with a maximum interval, clockspeed's
+ * long-baseline schedule: -r, 2·-r, 4·-r, … up to the maximum, falling back to shorter intervals
+ * when the clock stops behaving as predicted.
+ *
+ * <p>The long-baseline rules, applied to each measurement through {@link #observe}:
+ * <ul>
+ * <li>the disagreement (|measured − predicted offset| beyond the measurement's own error bound)
+ *     is below {@link #LONG_BASELINE_TOLERANCE_NANOS}/g^1.5, where g is what the next step does
+ *     to the interval (2, or less at the maximum): the interval grows (a random-walk frequency
+ *     moves the offset ∝ T^1.5, so the drift then stays within the tolerance);</li>
+ * <li>above the tolerance: the interval halves, as often as it takes to bring that drift back
+ *     within the tolerance (never below -r);</li>
+ * <li>between the two: it stays;</li>
+ * <li>the filter refused the sample, or the offset is beyond the step threshold (the clock is
+ *     stepped, or waits for agreeing measurements to be): back to -r, so a surprise is confirmed
+ *     or undone within minutes, not weeks;</li>
+ * <li>the measurement failed: the next try is after -r, and the doubling resumes where it was
+ *     (a lost packet says nothing about the clock).</li>
+ * </ul>
  */
 public final class Schedule {
 
@@ -22,20 +40,98 @@ public final class Schedule {
     public static final int PRIMED_MEASUREMENTS = 11;
     /** Random change of -r, as a fraction either way. */
     static final double FUZZ_FRACTION = 0.1;
+    /**
+     * Long-baseline schedule: how far the offset may drift from the prediction between two
+     * measurements beyond the measurement's own error bound, ns (1 ms: issue 2's "synchronised").
+     */
+    public static final double LONG_BASELINE_TOLERANCE_NANOS = 1_000_000.0;
+    /** Long-baseline schedule: drift grows as (interval)^this under a random-walk frequency. */
+    static final double DRIFT_EXPONENT = 1.5;
+
+    /** What became of a measurement, as far as the long-baseline schedule cares. */
+    public enum Outcome {
+        /** Accepted; the disagreement says whether the interval may grow. */
+        AGREED,
+        /** Refused by the filter (spike, drift, jump), or the offset is beyond the step threshold: back to -r. */
+        SURPRISE
+    }
 
     private final long rateNanos;
+    private final long maxRateNanos;
     private final int burst;
     private final RandomGenerator random;
+    /** Long-baseline schedule: the interval is rateNanos·2^level, capped at maxRateNanos. */
+    private int level;
 
+    /** Timeslave's schedule. */
     public Schedule(long rateNanos, boolean warm, RandomGenerator random) {
+        this(rateNanos, 0, warm, random);
+    }
+
+    /**
+     * @param maxRateNanos 0 for timeslave's schedule; otherwise the longest interval of the
+     *                     long-baseline schedule (intervals double from rateNanos up to it)
+     */
+    public Schedule(long rateNanos, long maxRateNanos, boolean warm, RandomGenerator random) {
         this.rateNanos = rateNanos;
+        this.maxRateNanos = maxRateNanos > 0 ? Math.max(maxRateNanos, rateNanos) : 0;
         this.burst = warm ? WARM_BURST_MEASUREMENTS : COLD_BURST_MEASUREMENTS;
         this.random = random;
+    }
+
+    /** True for clockspeed's long-baseline schedule. */
+    public boolean longBaseline() {
+        return maxRateNanos > 0;
+    }
+
+    /** The long-baseline schedule's longest interval, ns (0 under timeslave's schedule). */
+    public long longIntervalMaxNanos() {
+        return maxRateNanos;
     }
 
     /** True once {@code good} measurements have been had. */
     public boolean primed(int good) {
         return good >= PRIMED_MEASUREMENTS;
+    }
+
+    /**
+     * Tells the long-baseline schedule what became of a good measurement (before
+     * {@link #nextIntervalNanos} is asked for the wait after it); ignored by timeslave's schedule
+     * and while priming.
+     *
+     * @param good              good measurements so far, this one included
+     * @param disagreementNanos |measured − predicted offset| beyond the measurement's error bound,
+     *                          ns (NaN when nothing was predicted)
+     */
+    public void observe(int good, Outcome outcome, double disagreementNanos) {
+        if (!longBaseline() || !primed(good - 1)) {
+            return;
+        }
+        if (outcome == Outcome.SURPRISE) {
+            level = 0;
+        } else if (disagreementNanos > LONG_BASELINE_TOLERANCE_NANOS) {
+            // Drift ∝ T^1.5: the interval shrinks by (tolerance/disagreement)^(2/3), in halvings.
+            double halvings = Math.ceil(1 / DRIFT_EXPONENT * Math.log(disagreementNanos / LONG_BASELINE_TOLERANCE_NANOS)
+                    / Math.log(2));
+            level = Math.max(0, level - (int) Math.max(1, Math.min(halvings, Integer.SIZE)));
+        } else if (longIntervalNanos() < maxRateNanos) {
+            double growth = Math.min(2.0, (double) maxRateNanos / longIntervalNanos());
+            if (disagreementNanos <= LONG_BASELINE_TOLERANCE_NANOS / Math.pow(growth, DRIFT_EXPONENT)) {
+                level++;
+            }
+        }
+    }
+
+    /** The long-baseline interval now, ns (rateNanos·2^level capped at the maximum; -r under timeslave's schedule). */
+    public long longIntervalNanos() {
+        if (!longBaseline()) {
+            return rateNanos;
+        }
+        long v = rateNanos;
+        for (int i = 0; i < level && v < maxRateNanos; i++) {
+            v *= 2;
+        }
+        return Math.min(v, maxRateNanos);
     }
 
     /**
@@ -51,6 +147,9 @@ public final class Schedule {
         }
         if (!primed(good)) {
             return start;
+        }
+        if (longBaseline()) {
+            return succeeded ? longIntervalNanos() : rateNanos;
         }
         double factor = 1 + FUZZ_FRACTION * (2 * random.nextDouble() - 1);
         return Math.round(rateNanos * factor);

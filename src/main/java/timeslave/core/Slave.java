@@ -40,6 +40,12 @@ public final class Slave {
     private volatile boolean stopping;
 
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
+    /**
+     * Long-baseline schedule: the bound from before a surprise (a refused sample, or an offset
+     * beyond the step threshold), kept inside the published one until a measurement agrees again:
+     * after weeks the filter's gate may let one lie through, and the bound must not trust it alone.
+     */
+    private ErrorBound heldBound;
     private volatile double timetrimNsPerSec;
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
@@ -92,12 +98,17 @@ public final class Slave {
         OptionalLong saved = settings.measureOnly() ? OptionalLong.empty() : timetrim.load();
         double trim = saved.isPresent() ? saved.getAsLong() : settings.initDriftNsPerSec();
         Filter filter = new Filter(settings.maxDriftNsPerSec());
-        ClockChangeListener boundFollower = (mono, df, step) -> bound = bound.afterChange(mono, df, step);
+        ClockChangeListener boundFollower = (mono, df, step) -> {
+            bound = bound.afterChange(mono, df, step);
+            if (heldBound != null) {
+                heldBound = heldBound.afterChange(mono, df, step);
+            }
+        };
         Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
                 List.of(filter, boundFollower));
         LeapPlanner leap = new LeapPlanner(settings.measureOnly() ? Settings.Leap.IGNORE : settings.leap(), clock,
                 discipline, log);
-        Schedule schedule = new Schedule(settings.rateNanos(), saved.isPresent(), random);
+        Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), saved.isPresent(), random);
         timetrimNsPerSec = discipline.timetrimNsPerSec();
         if (!settings.measureOnly()) {
             if (saved.isPresent()) {
@@ -129,9 +140,7 @@ public final class Slave {
                         health(Priority.NOTICE, "master " + reference.name() + " back");
                         unreachable = false;
                     }
-                    int good = goodMeasurements;
-                    interval = schedule.nextIntervalNanos(good + 1, true);
-                    handle(leap.smeared(s), filter, discipline, interval);
+                    interval = handle(leap.smeared(s), filter, discipline, schedule, goodMeasurements + 1);
                 } catch (MeasurementException | RuntimeException e) {
                     // A RuntimeException is a bug in a reference (say, a Sample it could not build):
                     // it fails this measurement like any other, it does not end the daemon.
@@ -196,7 +205,8 @@ public final class Slave {
         }
     }
 
-    private void handle(Sample s, Filter filter, Discipline discipline, long intervalNanos) {
+    /** Filters and acts on a sample; returns the wait until the next measurement, ns. */
+    private long handle(Sample s, Filter filter, Discipline discipline, Schedule schedule, int good) {
         if (!settings.measureOnly()) {
             discipline.settle(clock.monotonicNanos());
             // Only while priming: later the timetrim's own uncertainty comes from these same samples.
@@ -204,6 +214,7 @@ public final class Slave {
                     goodMeasurements < Schedule.PRIMED_MEASUREMENTS
                             ? discipline.timetrimSkewNsPerSec() / Discipline.SKEW_PER_SD : Double.POSITIVE_INFINITY);
         }
+        Estimate predicted = schedule.longBaseline() ? filter.estimate(s.monoNanos()) : null;
         Filter.Verdict v = filter.add(s);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
@@ -213,10 +224,11 @@ public final class Slave {
         long now = clock.monotonicNanos();
         Estimate e = filter.estimate(now);
         if (e == null) {
+            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, null, now);
-            return;
+            return interval;
         }
- lastEstimate = e;
+        lastEstimate = e;
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
@@ -224,8 +236,9 @@ public final class Slave {
             log.info("offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
+            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, e, now);
-            return;
+            return interval;
         }
         double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
         boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
@@ -234,6 +247,9 @@ public final class Slave {
             filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
             e = filter.estimate(now);
         }
+        // Beyond the step threshold, stepped now or waiting for agreement: either way, measure again soon.
+        boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
+        long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
             discipline.update(e, agreeing, now, intervalNanos);
         } catch (ClockException ex) {
@@ -248,6 +264,39 @@ public final class Slave {
         } catch (ClockException ex) {
             log.debug(1, "cannot set the error estimates: " + ex.getMessage());
         }
+        return intervalNanos;
+    }
+
+    /**
+     * Asks the schedule for the wait after a good measurement, first telling the long-baseline
+     * schedule how far the sample was from the filter's prediction beyond its own error bound
+     * ({@code surprise}: refused, or beyond the step threshold); logs the long-baseline interval's changes.
+     */
+    private long nextInterval(Schedule schedule, int good, Sample s, Estimate predicted, boolean surprise) {
+        if (!schedule.longBaseline()) {
+            return schedule.nextIntervalNanos(good, true);
+        }
+        double disagreement = predicted == null ? Double.NaN
+                : Math.max(0, Math.abs(s.offsetNanos() - predicted.offsetNanos()) - s.errorNanos());
+        if (!surprise) {
+            heldBound = null;
+        } else if (heldBound == null) {
+            heldBound = bound;
+        }
+        long before = schedule.longIntervalNanos();
+        schedule.observe(good, surprise ? Schedule.Outcome.SURPRISE : Schedule.Outcome.AGREED, disagreement);
+        long after = schedule.longIntervalNanos();
+        if (after < before && surprise) {
+            log.info("interval back to " + (after / 1_000_000_000L) + " s: sample refused or clock stepped");
+        } else if (after < before) {
+            log.info("interval shortened to " + (after / 1_000_000_000L) + " s: offset "
+                    + Seconds.signed(s.offsetNanos() - predicted.offsetNanos()) + " s from the prediction");
+        } else if (after > before && after == schedule.longIntervalMaxNanos()) {
+            log.info("interval at its maximum " + (after / 1_000_000_000L) + " s");
+        } else if (after > before) {
+            log.debug(1, "interval doubled to " + (after / 1_000_000_000L) + " s");
+        }
+        return schedule.nextIntervalNanos(good, true);
     }
 
     private void updateBound(Filter filter, Estimate e, long now) {
@@ -259,6 +308,9 @@ public final class Slave {
         double growth = ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC
                 + (e == null ? settings.maxDriftNsPerSec() : e.skewNsPerSec());
         bound = new ErrorBound(now, iv[0], iv[1], freq, growth);
+        if (heldBound != null && heldBound.known()) {
+            bound = bound.hull(heldBound, now);
+        }
     }
 
     /** Asks {@link #run()} to return after the current step; safe from any thread. */

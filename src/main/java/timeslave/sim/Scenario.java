@@ -115,6 +115,11 @@ public final class Scenario implements Cloneable {
         return settings(settings.withRateNanos(Math.round(v * 1e9)));
     }
 
+    /** The long-baseline schedule: intervals double from -r up to {@code v} seconds (0: timeslave's schedule). */
+    public Scenario maxRateSec(double v) {
+        return settings(settings.withMaxRateNanos(Math.round(v * 1e9)));
+    }
+
     public Scenario measureOnly() {
         return settings(settings.withMeasureOnly(true));
     }

@@ -29,6 +29,15 @@ public final class Scenarios {
         put("leap-second-file-expired", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1).leapFileExpired());
         put("falseticker", () -> Scenario.defaults().references(3).biased(2, 0.005));
         put("failover", () -> Scenario.defaults().seconds(2 * 86_400).references(2).silentReference(1, 36_000, 36_000 + 86_400));
+        put("long-baseline", () -> Scenario.defaults().seconds(100 * 86_400).statsFromSec(86_400).wander(1e-13)
+                .rateSec(600).maxRateSec(30 * 86_400));
+        put("long-baseline-constant-frequency", () -> Scenarios.named("long-baseline").wander(0));
+        put("long-baseline-clock-stepped", () -> Scenarios.named("long-baseline").seconds(60 * 86_400).probes(1)
+                .externalStep(30 * 86_400, 0.5));
+        put("long-baseline-one-bad-sample", () -> Scenarios.named("long-baseline").seconds(60 * 86_400).probes(1)
+                .lieOnce(30 * 86_400, 1.0));
+        put("long-baseline-wander", () -> Scenario.defaults().seconds(20 * 86_400).statsFromSec(86_400)
+                .rateSec(600).maxRateSec(4 * 86_400));
     }
 
     private static void put(String name, Supplier<Scenario> s) {

@@ -48,7 +48,8 @@ public final class Simulate {
                     case "--help" -> {
                         out.println(USAGE);
                         out.println("scenarios: " + String.join(" ", Scenarios.names()));
-                        out.println("report rows: all " + String.join(" ", Report.rowNames()));
+                        out.println("report rows: all " + String.join(" ", Report.rowNames()) + "; also "
+                                + LongBaselineReport.NAME);
                         return 0;
                     }
                     default -> {
@@ -73,6 +74,9 @@ public final class Simulate {
             err.println("timeslave: --simulate: " + e.getMessage());
             err.println(USAGE);
             return 2;
+        }
+        if (LongBaselineReport.NAME.equals(report)) {
+            return LongBaselineReport.run(seeds, out);
         }
         if (report != null) {
             return Report.run(report, seeds, seconds, out, err);

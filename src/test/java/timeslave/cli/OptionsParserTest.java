@@ -210,6 +210,15 @@ class OptionsParserTest {
         "-H m -r 10x|-r 10x: rate must be from 5 to 86400 seconds",
         "-H m -r 0x10|-r 0x10: rate must be from 5 to 86400 seconds",
         "-H m -r 1e3|-r 1e3: rate must be from 5 to 86400 seconds",
+        "-H m --max-rate 366d|--max-rate 366d: max-rate must be from 5 seconds to 365 days (seconds, or a number with s, m, h or d: 90d)",
+        "-H m --max-rate 4|--max-rate 4: max-rate must be from 5 seconds to 365 days (seconds, or a number with s, m, h or d: 90d)",
+        "-H m --max-rate 90w|--max-rate 90w: max-rate must be from 5 seconds to 365 days (seconds, or a number with s, m, h or d: 90d)",
+        "-H m --max-rate d|--max-rate d: max-rate must be from 5 seconds to 365 days (seconds, or a number with s, m, h or d: 90d)",
+        "-H m --max-rate -5d|--max-rate -5d: max-rate must be from 5 seconds to 365 days (seconds, or a number with s, m, h or d: 90d)",
+        "-H m --max-rate 1e6|--max-rate 1e6: max-rate must be from 5 seconds to 365 days (seconds, or a number with s, m, h or d: 90d)",
+        "-H m --max-rate 100|--max-rate 100: max-rate must not be shorter than -r 210",
+        "-H m -r 600 --max-rate 5m|--max-rate 5m: max-rate must not be shorter than -r 600",
+        "-H m --max-rate 1d --max-rate 2d|--max-rate given more than once",
         "-H m -w 0|-w 0: icmp-wait must be from 0.001 to 40 seconds",
         "-H m -w 41|-w 41: icmp-wait must be from 0.001 to 40 seconds",
         "-H m -w 0.0000000001|-w 0.0000000001: icmp-wait must be from 0.001 to 40 seconds",
@@ -423,5 +432,22 @@ class OptionsParserTest {
                 .forcedYear(), "-y wins over a file year");
         assertEquals(OptionalInt.empty(), run("-H", "m").referenceConfig(OptionalInt.of(2025)).forcedYear(),
                 "without -Y the file's year is not used");
+    }
+
+    @Test
+    void maxRateTakesSecondsOrAUnitAndReachesTheSettings() throws UsageException {
+        assertEquals(0, run("-H", "m").maxRateNanos(), "none: timeslave's schedule");
+        assertEquals(0, run("-H", "m").settings(1).maxRateNanos());
+        assertEquals(7_776_000_000_000_000L, run("-H", "m", "-r", "600", "--max-rate", "90d").maxRateNanos());
+        assertEquals(5_400_000_000_000L, run("-H", "m", "--max-rate", "1.5h").maxRateNanos());
+        assertEquals(600_000_000_000L, run("-H", "m", "--max-rate", "10m").maxRateNanos());
+        assertEquals(7_884_000_000_000_000L, run("-H", "m", "--max-rate", "7884000").maxRateNanos());
+        assertEquals(210_000_000_000L, run("-H", "m", "--max-rate", "210s").maxRateNanos(), "equal to -r is allowed");
+        assertEquals(31_536_000_000_000_000L, run("-H", "m", "--max-rate", "365d").maxRateNanos());
+        Options o = run("-H", "m", "-r", "600", "--max-rate", "30d");
+        assertEquals(2_592_000_000_000_000L, o.settings(1).maxRateNanos());
+        assertEquals(600_000_000_000L, o.settings(1).rateNanos());
+        assertTrue(o.describe().contains(" -r 600 --max-rate 2592000 "), o.describe());
+        assertTrue(OptionsParser.help().contains("--max-rate DURATION"), "listed in --help");
     }
 }

@@ -53,4 +53,17 @@ class ErrorBoundTest {
         assertEquals(Long.MIN_VALUE, i.earliestNanos());
         assertTrue(ErrorBound.UNKNOWN.afterChange(1, 2, 3) == ErrorBound.UNKNOWN);
     }
+
+    @Test
+    void hullHoldsBothBoundsFromThenOn() {
+        // A lie's narrow interval 1 s away, and the older wide bound that still holds the truth.
+        ErrorBound lie = new ErrorBound(T0 + 50 * SEC, 999_000_000, 1_001_000_000, -2_000, 15_000);
+        ErrorBound h = lie.hull(b, T0 + 50 * SEC);
+        for (long t = T0 + 50 * SEC; t <= T0 + 5_000 * SEC; t += 50 * SEC) {
+            assertTrue(h.lo(t) <= Math.min(lie.lo(t), b.lo(t)) + 1e-3, "lo at " + t);
+            assertTrue(h.hi(t) >= Math.max(lie.hi(t), b.hi(t)) - 1e-3, "hi at " + t);
+        }
+        assertEquals(b.lo(T0 + 50 * SEC), h.lo(T0 + 50 * SEC), 1e-6);
+        assertEquals(1_001_000_000, h.hi(T0 + 50 * SEC), 1e-6);
+    }
 }

@@ -56,4 +56,91 @@ class ScheduleTest {
         }
         assertEquals(100 * SEC, sum / n, 0.5 * SEC);
     }
+
+    static final long MAX = 30 * 86_400 * SEC;
+    static final int P = Schedule.PRIMED_MEASUREMENTS;
+
+    /** A long-baseline schedule from -r 600 s to 30 days, past priming, with {@code agreed} agreeing measurements since. */
+    static Schedule primedLong(int agreed) {
+        Schedule s = new Schedule(600 * SEC, MAX, false, new SplittableRandom(1));
+        for (int good = 1; good <= P + agreed; good++) {
+            s.observe(good, Schedule.Outcome.AGREED, 0);
+        }
+        return s;
+    }
+
+    @Test
+    void longBaselineStartsLikeTimeslaveThenDoublesFromTheRateUpToTheMaximum() {
+        Schedule s = new Schedule(600 * SEC, MAX, false, new SplittableRandom(1));
+        long[] seen = new long[20];
+        for (int good = 1; good < P + seen.length; good++) {
+            s.observe(good, Schedule.Outcome.AGREED, 10_000);
+            long v = s.nextIntervalNanos(good, true);
+            if (good < Schedule.COLD_BURST_MEASUREMENTS) {
+                assertEquals(2 * SEC, v, "burst, good " + good);
+            } else if (good < P) {
+                assertEquals(90 * SEC, v, "priming, good " + good);
+            } else {
+                seen[good - P] = v;
+            }
+        }
+        for (int i = 0; i <= 12; i++) {
+            assertEquals((600 * SEC) << i, seen[i], "interval " + i);
+        }
+        assertEquals(MAX, seen[13]);
+        assertEquals(MAX, seen[19]);
+    }
+
+    @Test
+    void longBaselineKeepsItsIntervalWhileTheDriftIsBetweenTheThresholds() {
+        Schedule s = primedLong(3);
+        assertEquals(4800 * SEC, s.nextIntervalNanos(100, true));
+        s.observe(100, Schedule.Outcome.AGREED, 0.5 * Schedule.LONG_BASELINE_TOLERANCE_NANOS);
+        assertEquals(4800 * SEC, s.nextIntervalNanos(100, true));
+        s.observe(101, Schedule.Outcome.AGREED, Double.NaN);
+        assertEquals(4800 * SEC, s.nextIntervalNanos(101, true), "nothing predicted: no change");
+    }
+
+    @Test
+    void longBaselineShortensByAsManyHalvingsAsTheDriftNeeds() {
+        Schedule s = primedLong(8);
+        assertEquals(153_600 * SEC, s.nextIntervalNanos(100, true));
+        s.observe(100, Schedule.Outcome.AGREED, 1.5 * Schedule.LONG_BASELINE_TOLERANCE_NANOS);
+        assertEquals(76_800 * SEC, s.nextIntervalNanos(100, true), "just over: one halving");
+        s.observe(101, Schedule.Outcome.AGREED, 10 * Schedule.LONG_BASELINE_TOLERANCE_NANOS);
+        // 10× the tolerance: (1/10)^(2/3) = 0.215 of the interval, three halvings.
+        assertEquals(9_600 * SEC, s.nextIntervalNanos(101, true));
+        s.observe(102, Schedule.Outcome.AGREED, 1e12);
+        assertEquals(600 * SEC, s.nextIntervalNanos(102, true), "never below -r");
+    }
+
+    @Test
+    void longBaselineGoesBackToTheRateOnASurpriseButNotOnAFailure() {
+        Schedule s = primedLong(8);
+        assertEquals(600 * SEC, s.nextIntervalNanos(100, false), "a failure retries after -r");
+        assertEquals(153_600 * SEC, s.nextIntervalNanos(100, true), "and keeps the doubling");
+        s.observe(101, Schedule.Outcome.SURPRISE, 0);
+        assertEquals(600 * SEC, s.nextIntervalNanos(101, true));
+    }
+
+    @Test
+    void longBaselineReachesAMaximumThatIsNoPowerOfTwoOfTheRateWhenTheDriftAllowsTheLastStep() {
+        Schedule s = primedLong(12);
+        assertEquals(2_457_600 * SEC, s.nextIntervalNanos(100, true));
+        // 2 592 000 / 2 457 600 = 1.055: the last step may drift 1/1.055^1.5 = 0.92 of the tolerance.
+        s.observe(100, Schedule.Outcome.AGREED, 0.95 * Schedule.LONG_BASELINE_TOLERANCE_NANOS);
+        assertEquals(2_457_600 * SEC, s.nextIntervalNanos(100, true));
+        s.observe(101, Schedule.Outcome.AGREED, 0.9 * Schedule.LONG_BASELINE_TOLERANCE_NANOS);
+        assertEquals(MAX, s.nextIntervalNanos(101, true));
+    }
+
+    @Test
+    void withoutAMaximumObserveChangesNothing() {
+        Schedule a = new Schedule(100 * SEC, false, new SplittableRandom(7));
+        Schedule b = new Schedule(100 * SEC, 0, false, new SplittableRandom(7));
+        for (int good = 1; good < 40; good++) {
+            b.observe(good, good % 5 == 0 ? Schedule.Outcome.SURPRISE : Schedule.Outcome.AGREED, 1e9);
+            assertEquals(a.nextIntervalNanos(good, true), b.nextIntervalNanos(good, true), "good " + good);
+        }
+    }
 }
