@@ -18,7 +18,7 @@ public final class Scenarios {
         put("timetrim-restored", () -> Scenario.defaults().offsetSec(0.01).exactSavedTrim());
         put("packet-loss", () -> Scenario.defaults().path(Scenario.defaults().path().withLoss(0.3)));
         put("asymmetric-delay", () -> Scenario.defaults().path(Scenario.defaults().path().withJitterAsymmetry(0.47)));
-        put("reference-silent", () -> Scenario.defaults().seconds(3 * 86_400).silent(36_000, 36_000 + 86_400));
+        put("reference-silent-for-a-day", () -> Scenario.defaults().seconds(3 * 86_400).silent(36_000, 36_000 + 86_400));
         put("clock-stepped-by-someone-else", () -> Scenario.defaults().externalStep(40_000, 0.5));
         put("measure-only", () -> Scenario.defaults().measureOnly());
         put("one-bad-sample", () -> Scenario.defaults().lieOnce(40_000, 1.0));
