@@ -149,14 +149,10 @@ public final class Filter implements ClockChangeListener {
     private int fitSamples;
     private double weightFloorNanos;
 
-    // The frequency tracker: a Kalman filter of (offset, rate) at trackMono, ns and ns/s, covariance t00..t11.
+    // The frequency tracker: a Kalman filter of (offset, rate) as at trackMono.
     private boolean tracking;
     private long trackMono;
-    private double trackOffsetNanos;
-    private double trackRateNsPerSec;
-    private double t00;
-    private double t01;
-    private double t11;
+    private final PhaseRateKalman tracker = new PhaseRateKalman();
     private double trackScore = Double.NaN;
     private int trackScored;
 
@@ -270,15 +266,15 @@ public final class Filter implements ClockChangeListener {
         }
         if (tracking) {
             double sinceSec = Math.max(0, (monoNanos - trackMono) / NANOS_PER_SEC);
-            double sd = Math.sqrt(t11 + wanderVar() * sinceSec);
+            double sd = Math.sqrt(tracker.rateVar() + wanderVar() * sinceSec);
             double off = lineAt(monoNanos);
             double offSd = predictionSd(monoNanos);
             if (trackerPredictsBest()) {
-                off = trackOffsetNanos + trackRateNsPerSec * sinceSec;
-                offSd = Math.sqrt(t00 + 2 * sinceSec * t01 + sinceSec * sinceSec * t11
-                        + wanderVar() * sinceSec * sinceSec * sinceSec / 3);
+                off = tracker.phaseNanos() + tracker.rateNsPerSec() * sinceSec;
+                offSd = Math.sqrt(tracker.phaseVar() + 2 * sinceSec * tracker.covar()
+                        + sinceSec * sinceSec * tracker.rateVar() + wanderVar() * sinceSec * sinceSec * sinceSec / 3);
             }
-            return new Estimate(monoNanos, off, offSd, trackRateNsPerSec, sd,
+            return new Estimate(monoNanos, off, offSd, tracker.rateNsPerSec(), sd,
                     TRACK_SKEW_PER_SD * sd, stdDevNanos, fitSamples);
         }
         double freqSd = Math.sqrt(slopeVar);
@@ -342,8 +338,8 @@ public final class Filter implements ClockChangeListener {
             priorSlopeNsPerSec -= frequencyDeltaNsPerSec;
         }
         if (tracking) {
-            trackOffsetNanos += frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos;
-            trackRateNsPerSec -= frequencyDeltaNsPerSec;
+            tracker.shift(frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos,
+                    -frequencyDeltaNsPerSec);
         }
     }
 
@@ -384,37 +380,17 @@ public final class Filter implements ClockChangeListener {
             }
             tracking = true;
             trackMono = e.monoNanos;
-            trackOffsetNanos = lineAt(e.monoNanos);
-            trackRateNsPerSec = slopeNsPerSec;
             double dt = (e.monoNanos - refMono) / NANOS_PER_SEC - meanTimeSec;
-            t00 = meanVar + dt * dt * slopeVar;
-            t01 = dt * slopeVar;
-            t11 = slopeVar;
+            tracker.start(lineAt(e.monoNanos), slopeNsPerSec, meanVar + dt * dt * slopeVar, dt * slopeVar, slopeVar);
             return;
         }
         double dt = (e.monoNanos - trackMono) / NANOS_PER_SEC;
         if (dt > 0) {
-            double q = wanderVar();
-            trackOffsetNanos += trackRateNsPerSec * dt;
-            t00 += 2 * dt * t01 + dt * dt * t11 + q * dt * dt * dt / 3;
-            t01 += dt * t11 + q * dt * dt / 2;
-            t11 += q * dt;
+            tracker.predict(dt, wanderVar());
             trackMono = e.monoNanos;
         }
         double excess = Math.max(0, e.delayNanos - minDelayNanos);
-        double r = weightFloorNanos * weightFloorNanos + excess * excess / 12.0;
-        double s = t00 + r;
-        double k0 = t00 / s;
-        double k1 = t01 / s;
-        double innovation = e.offsetNanos - trackOffsetNanos;
-        trackOffsetNanos += k0 * innovation;
-        trackRateNsPerSec += k1 * innovation;
-        double n00 = t00 - k0 * t00;
-        double n01 = t01 - k0 * t01;
-        double n11 = t11 - k1 * t01;
-        t00 = n00;
-        t01 = n01;
-        t11 = n11;
+        tracker.update(e.offsetNanos, weightFloorNanos * weightFloorNanos + excess * excess / 12.0);
     }
 
     private Entry newest() {
@@ -557,7 +533,7 @@ public final class Filter implements ClockChangeListener {
         }
         if (tracking) {
             double sinceSec = (e.monoNanos - trackMono) / NANOS_PER_SEC;
-            double d = e.offsetNanos - (trackOffsetNanos + trackRateNsPerSec * sinceSec);
+            double d = e.offsetNanos - (tracker.phaseNanos() + tracker.rateNsPerSec() * sinceSec);
             double err = Math.min(wNew * d * d, cap);
             if (Double.isNaN(trackScore)) {
                 trackScore = Double.isNaN(previous) ? err : previous;

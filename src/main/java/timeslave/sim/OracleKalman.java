@@ -1,5 +1,7 @@
 package timeslave.sim;
 
+import timeslave.core.PhaseRateKalman;
+
 /**
  * A Kalman filter that knows the simulator's true model, fed the same replies as the daemon: the
  * floor for any causal frequency estimate from those samples (benchmark only, never the daemon).
@@ -24,11 +26,7 @@ final class OracleKalman implements SimReference.Tap {
     private final boolean delayAware;
     private boolean started;
     private double tSec;
-    private double p;
-    private double g;
-    private double p00;
-    private double p01;
-    private double p11;
+    private final PhaseRateKalman kalman = new PhaseRateKalman();
 
     /**
      * @param wanderNsPerSec the oscillator's random walk, ns/s per √s
@@ -53,38 +51,14 @@ final class OracleKalman implements SimReference.Tap {
         if (!started) {
             started = true;
             tSec = trueSec;
-            p = rawOffsetNanos;
-            g = 0;
-            p00 = r;
-            p01 = 0;
-            p11 = PRIOR_RATE_SD_NS_PER_SEC * PRIOR_RATE_SD_NS_PER_SEC;
+            kalman.start(rawOffsetNanos, 0, r, 0, PRIOR_RATE_SD_NS_PER_SEC * PRIOR_RATE_SD_NS_PER_SEC);
             return;
         }
-        predict(trueSec);
-        double s = p00 + r;
-        double k0 = p00 / s;
-        double k1 = p01 / s;
-        double innovation = rawOffsetNanos - p;
-        p += k0 * innovation;
-        g += k1 * innovation;
-        double n00 = p00 - k0 * p00;
-        double n01 = p01 - k0 * p01;
-        double n11 = p11 - k1 * p01;
-        p00 = n00;
-        p01 = n01;
-        p11 = n11;
-    }
-
-    private void predict(double toSec) {
-        double dt = toSec - tSec;
-        if (dt <= 0) {
-            return;
+        if (trueSec > tSec) {
+            kalman.predict(trueSec - tSec, q);
+            tSec = trueSec;
         }
-        p += g * dt;
-        p00 += 2 * dt * p01 + dt * dt * p11 + q * dt * dt * dt / 3;
-        p01 += dt * p11 + q * dt * dt / 2;
-        p11 += q * dt;
-        tSec = toSec;
+        kalman.update(rawOffsetNanos, r);
     }
 
     /** The path's unconditional variance of one reply's offset error, ns². */
@@ -99,12 +73,12 @@ final class OracleKalman implements SimReference.Tap {
 
     /** The estimated ideal timetrim (−oscillator frequency) at the last sample, ns/s. */
     double rateNsPerSec() {
-        return g;
+        return kalman.rateNsPerSec();
     }
 
     /** The filter's own standard deviation of that rate, carried forward to {@code trueSec}, ns/s. */
     double rateSdNsPerSec(double trueSec) {
-        return Math.sqrt(p11 + q * Math.max(0, trueSec - tSec));
+        return Math.sqrt(kalman.rateVar() + q * Math.max(0, trueSec - tSec));
     }
 
     /**
@@ -124,26 +98,14 @@ final class OracleKalman implements SimReference.Tap {
      */
     static double[] discreteRateSd(double var, double intervalSec, double wanderNsPerSec) {
         double qq = wanderNsPerSec * wanderNsPerSec;
-        double dt = intervalSec;
-        double a = var;
-        double b = 0;
-        double c = 1e6;
+        PhaseRateKalman k = new PhaseRateKalman();
+        k.start(0, 0, var, 0, 1e6);
         double before = 0;
         for (int i = 0; i < 100_000; i++) {
-            a += 2 * dt * b + dt * dt * c + qq * dt * dt * dt / 3;
-            b += dt * c + qq * dt * dt / 2;
-            c += qq * dt;
-            before = c;
-            double s = a + var;
-            double k0 = a / s;
-            double k1 = b / s;
-            double na = a - k0 * a;
-            double nb = b - k0 * b;
-            double nc = c - k1 * b;
-            a = na;
-            b = nb;
-            c = nc;
+            k.predict(intervalSec, qq);
+            before = k.rateVar();
+            k.update(0, var);
         }
-        return new double[] {Math.sqrt(c), Math.sqrt(before)};
+        return new double[] {Math.sqrt(k.rateVar()), Math.sqrt(before)};
     }
 }
