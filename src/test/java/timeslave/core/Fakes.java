@@ -57,8 +57,15 @@ final class Fakes {
             writes.add("errors " + maxErrorNanos + " " + estErrorNanos + " " + synchronised);
         }
 
+        /** How many more times setLeap fails (as a kernel without CAP_SYS_TIME would) before it works. */
+        int leapRefusals;
+
         @Override
         public void setLeap(Leap leap) throws ClockException {
+            if (leapRefusals > 0) {
+                leapRefusals--;
+                throw new ClockException("clock_adjtime(ADJ_STATUS): EPERM (Operation not permitted)");
+            }
             writes.add("leap " + leap);
         }
 

@@ -179,66 +179,16 @@ class LeapPlannerTest {
 
     @Test
     void aKernelThatRefusesIsLoggedOnceAndRetried() {
-        Refusing refusing = new Refusing();
+        Fakes.Clock refusing = new Fakes.Clock();
         LeapPlanner p = new LeapPlanner(Settings.Leap.KERNEL, refusing, null, log);
         refusing.realtime = (L - 60) * S;
-        refusing.refusals = 2;
+        refusing.leapRefusals = 2;
         LeapPlanner.Table t = table(+1, L + 180 * DAY);
         p.poll(t, refusing.realtime, refusing.mono);
         p.poll(t, refusing.realtime, refusing.mono);
         p.poll(t, refusing.realtime, refusing.mono);
-        assertEquals(List.of(SystemClock.Leap.INSERT), refusing.set);
+        assertEquals(List.of("leap INSERT"), refusing.writes);
         assertEquals(2, log.lines.size(), log.lines.toString());
         assertTrue(log.lines.get(0).startsWith("ERR cannot set the kernel's leap second state to insert: "));
-    }
-
-    /** A clock whose kernel refuses the leap state a number of times, then takes it. */
-    static final class Refusing implements SystemClock {
-        long realtime;
-        long mono = 1_000_000_000_000L;
-        int refusals;
-        final List<SystemClock.Leap> set = new java.util.ArrayList<>();
-
-        @Override
-        public long realtimeNanos() {
-            return realtime;
-        }
-
-        @Override
-        public long monotonicNanos() {
-            return mono;
-        }
-
-        @Override
-        public void step(long offsetNanos) {
-            throw new AssertionError("stepped");
-        }
-
-        @Override
-        public void slew(long offsetNanos) {
-            throw new AssertionError("slewed");
-        }
-
-        @Override
-        public void setFrequency(double nsPerSec) {
-            throw new AssertionError("frequency set");
-        }
-
-        @Override
-        public double frequency() {
-            return 0;
-        }
-
-        @Override
-        public void setErrorEstimates(long maxErrorNanos, long estErrorNanos, boolean synchronised) {
-        }
-
-        @Override
-        public void setLeap(Leap leap) throws ClockException {
-            if (refusals-- > 0) {
-                throw new ClockException("clock_adjtime(ADJ_STATUS): EPERM (Operation not permitted)");
-            }
-            set.add(leap);
-        }
     }
 }
