@@ -1,9 +1,7 @@
 package timeslave.core;
 
 import org.junit.jupiter.api.Test;
-import timeslave.time.ClockException;
 import timeslave.time.LeapSeconds;
-import timeslave.time.SystemClock;
 
 import java.util.List;
 
