@@ -347,7 +347,7 @@ public final class OptionsParser {
             if (h.isBlank()) {
                 throw new UsageException(masterSource.origin + "-H: netmaster must not be empty");
             }
-            if (masters.contains(new Options.Master(false, h))) {
+            if (masters.stream().anyMatch(x -> x.spec().equalsIgnoreCase(h))) {
                 throw new UsageException(masterSource.origin + "-H " + h + " given twice");
             }
             masters.add(new Options.Master(false, h));

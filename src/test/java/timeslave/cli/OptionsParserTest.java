@@ -249,6 +249,7 @@ class OptionsParserTest {
         "-H m -c TT600|-c applies only to a serial receiver (-C)",
         "-H m -C /dev/x -C /dev/y|-C given more than once",
         "-H m -H n -H m|-H m given twice",
+        "-H ntp1 -H n -H NTP1|-H NTP1 given twice",
         "-H a -H b -H c -H d -H e -H f -H g -H h -C /dev/x|at most 8 masters (-H and -C together), not 9",
         "-m|one of -H netmaster and -C tty is required",
         "-H m -Y|-Y requires -P",
