@@ -232,7 +232,8 @@ public final class Main {
         log.notice(versionLine() + " started: " + o.describe());
         if (!o.measureOnly() && o.leap() != Settings.Leap.IGNORE) {
             boolean byDefault = o.leapSecondsFile().equals(ReferenceConfig.defaults().leapSecondsFile());
-            LeapPlanner.Table leap = LeapSecondsFile.load(o.leapSecondsFile(), byDefault ? LeapSecondsFile.DEBIAN : null, log);
+            LeapPlanner.Table leap = LeapSecondsFile.load(o.leapSecondsFile(), byDefault ? LeapSecondsFile.DEBIAN : null,
+                    o.leap(), log);
             if (leap != null) {
                 slave.leapSeconds(leap.seconds(), leap.file());
             }

@@ -139,7 +139,7 @@ public final class OptionsParser {
         o.addOption(longArg("syslog", "PATH", "syslog socket, or none [" + DEFAULT_SYSLOG + "]"));
         o.addOption(longArg("step-threshold", "SECONDS", "offsets beyond this are stepped, not slewed, 0.001-86400 ["
                 + Options.seconds(Settings.DEFAULT_STEP_THRESHOLD_NANOS) + "]"));
-        o.addOption(longArg("leap-seconds", "FILE", "leap-seconds.list for TAI references ["
+        o.addOption(longArg("leap-seconds", "FILE", "leap-seconds.list for --leap and TAI references ["
                 + ReferenceConfig.defaults().leapSecondsFile() + "]"));
         o.addOption(longArg("leap", "MODE", "leap seconds: kernel (announce them to the kernel), smear (over 24 h,"
                 + " noon to noon UTC) or ignore [kernel]"));
@@ -347,7 +347,7 @@ public final class OptionsParser {
             if (h.isBlank()) {
                 throw new UsageException(masterSource.origin + "-H: netmaster must not be empty");
             }
-            if (masters.contains(new Options.Master(false, h))) {
+            if (masters.stream().anyMatch(x -> x.spec().equalsIgnoreCase(h))) {
                 throw new UsageException(masterSource.origin + "-H " + h + " given twice");
             }
             masters.add(new Options.Master(false, h));

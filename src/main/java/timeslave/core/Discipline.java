@@ -141,8 +141,16 @@ public final class Discipline {
      * the samples are taken against the smeared timescale, which moves at this same rate.
      */
     public void smear(long monoNanos, double rateNsPerSec) throws ClockException {
-        clock.setFrequency(frequencyNsPerSec + rateNsPerSec);
+        clock.setFrequency(withinKernelRange(frequencyNsPerSec + rateNsPerSec));
         smearNsPerSec = rateNsPerSec;
+    }
+
+    /**
+     * A frequency for the kernel, limited to its range: timetrim and slew are limited already, but a
+     * smear's rate on top of a slew at the limit would have the whole change refused.
+     */
+    private static double withinKernelRange(double nsPerSec) {
+        return Math.max(-SystemClock.MAX_FREQUENCY_NS_PER_SEC, Math.min(SystemClock.MAX_FREQUENCY_NS_PER_SEC, nsPerSec));
     }
 
     /** Ends the slew in progress: the clock returns to the timetrim. */
@@ -206,7 +214,7 @@ public final class Discipline {
     private void setFrequency(long monoNanos, double target, double before) throws ClockException {
         settle(monoNanos);
         slewRateNsPerSec = 0;
-        clock.setFrequency(target + smearNsPerSec);
+        clock.setFrequency(withinKernelRange(target + smearNsPerSec));
         frequencyNsPerSec = target;
         double delta = target - before;
         if (delta != 0) {

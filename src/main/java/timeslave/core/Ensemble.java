@@ -70,7 +70,7 @@ public final class Ensemble implements Reference {
     private double[] agreed;
 
     /**
-     * @param members the references, 1 to {@link #MAX_MEMBERS}, with distinct names
+     * @param members the references, 1 to {@link #MAX_MEMBERS}, with names distinct in any case
      * @param log     where the health lines go
      */
     public Ensemble(List<? extends Reference> members, Log log) {
@@ -79,7 +79,8 @@ public final class Ensemble implements Reference {
         }
         List<String> names = new ArrayList<>();
         for (Reference r : members) {
-            if (names.contains(r.name())) {
+            // Host names are case-blind: a master named twice would have two votes.
+            if (names.stream().anyMatch(r.name()::equalsIgnoreCase)) {
                 throw new IllegalArgumentException("master " + r.name() + " given twice");
             }
             names.add(r.name());

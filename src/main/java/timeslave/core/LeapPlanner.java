@@ -24,7 +24,8 @@ import java.util.List;
  * ends, sign +1 for an insert and −1 for a delete; so smeared − UTC = −sign·frac before the leap and
  * sign·(1 − frac) after it (½ s either way at L), and the smear's rate is −sign/(τ₁ − τ₀).
  *
- * <p>Called once per loop by {@link Slave}; it also keeps measurements away from the leap instant,
+ * <p>Called once per loop by {@link Slave}; it also keeps measurements away from the leap instant
+ * (none starts in a quiet window around it, and one that runs into the window is discarded),
  * where POSIX time is ambiguous and an exchange straddling it would be off by a second.
  */
 public final class LeapPlanner {
@@ -134,6 +135,26 @@ public final class LeapPlanner {
             return monoNanos + (leapNanos + QUIET_AFTER_NANOS - realtimeNanos);
         }
         return plannedMono;
+    }
+
+    /**
+     * True when a measurement that started at {@code startRealtimeNanos} and lasted
+     * {@code elapsedNanos} (monotonic) reached into the quiet window around a leap second (KERNEL
+     * and SMEAR modes): a slow one (a round of several masters each waiting out its timeouts, or
+     * one started at start-up inside the window) may span the leap, and its answer, or some of its
+     * members' answers, would be a second off.
+     */
+    public boolean reachedQuietWindow(long startRealtimeNanos, long elapsedNanos) {
+        if (mode == Settings.Leap.IGNORE || table == null || table.seconds() == null) {
+            return false;
+        }
+        Leap l = next(table.seconds(), startRealtimeNanos - QUIET_AFTER_NANOS);
+        if (l == null) {
+            return false;
+        }
+        long leapNanos = l.atPosixSeconds() * NANOS_PER_SECOND;
+        return startRealtimeNanos < leapNanos + QUIET_AFTER_NANOS
+                && startRealtimeNanos + elapsedNanos >= leapNanos - QUIET_BEFORE_NANOS;
     }
 
     /** The sample against the smeared timescale while a smear is on (reference − local, with smeared − UTC added). */

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Marzullo's intersection for several references: each offers an interval that should hold the
  * true offset (offset ± its error bound); the largest set of intervals with a common point are
- * the truechimers, the rest falsetickers (RFC 5905 §11.2.1 uses the same sweep). Pure; not yet
- * wired into {@link Slave}, which serves one reference.
+ * the truechimers, the rest falsetickers (RFC 5905 §11.2.1 uses the same sweep). Pure;
+ * {@link Ensemble} runs it once per round over its members' answers.
  */
 public final class Selection {
 

@@ -133,14 +133,22 @@ public final class Slave {
                 boolean ok;
                 long interval;
                 try {
+                    long startMono = clock.monotonicNanos();
+                    long startReal = clock.realtimeNanos();
                     Sample s = reference.measure();
-                    ok = true;
                     failures = 0;
                     if (unreachable) {
                         health(Priority.NOTICE, "master " + reference.name() + " back");
                         unreachable = false;
                     }
-                    interval = handle(leap.smeared(s), filter, discipline, schedule, goodMeasurements + 1);
+                    ok = !leap.reachedQuietWindow(startReal, clock.monotonicNanos() - startMono);
+                    if (ok) {
+                        interval = handle(leap.smeared(s), filter, discipline, schedule, goodMeasurements + 1);
+                    } else {
+                        log.debug(1, "measurement from " + reference.name()
+                                + " discarded: it ran into the quiet window around the leap second");
+                        interval = schedule.nextIntervalNanos(goodMeasurements, false);
+                    }
                 } catch (MeasurementException | RuntimeException e) {
                     // A RuntimeException is a bug in a reference (say, a Sample it could not build):
                     // it fails this measurement like any other, it does not end the daemon.

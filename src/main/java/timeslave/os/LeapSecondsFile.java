@@ -1,6 +1,7 @@
 package timeslave.os;
 
 import timeslave.core.LeapPlanner;
+import timeslave.core.Settings;
 import timeslave.log.Log;
 import timeslave.log.Priority;
 import timeslave.time.LeapSeconds;
@@ -22,12 +23,19 @@ public final class LeapSecondsFile {
     private LeapSecondsFile() {
     }
 
+    /** As below, for --leap kernel. */
+    public static LeapPlanner.Table load(Path file, Path fallback, Log log) {
+        return load(file, fallback, Settings.Leap.KERNEL, log);
+    }
+
     /**
      * @param file      the --leap-seconds file
      * @param fallback  the file to try when {@code file} is the default one (null: none)
+     * @param mode      --leap, for the log line's wording ("announced" or "smeared", as
+     *                  {@link LeapPlanner} says of an expired file)
      * @return the table and where it came from, or null when there is none
      */
-    public static LeapPlanner.Table load(Path file, Path fallback, Log log) {
+    public static LeapPlanner.Table load(Path file, Path fallback, Settings.Leap mode, Log log) {
         String problem;
         LeapSeconds table = null;
         try {
@@ -55,7 +63,8 @@ public final class LeapSecondsFile {
         }
         if (table == null) {
             log.log(problem.equals("missing") ? Priority.WARNING : Priority.ERR,
-                    "leap-seconds file " + file + " " + problem + "; no leap seconds will be announced");
+                    "leap-seconds file " + file + " " + problem + "; no leap seconds will be "
+                            + (mode == Settings.Leap.SMEAR ? "smeared" : "announced"));
             return null;
         }
         return new LeapPlanner.Table(table, file.toString());

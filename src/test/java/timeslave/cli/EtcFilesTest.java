@@ -24,6 +24,31 @@ class EtcFilesTest {
         assertEquals(Optional.of(Path.of("/var/lib/timeslave/timetrim")), o.timetrimFile());
     }
 
+    /** Each commented example ("#-r 600 --max-rate 90d", text after two blanks aside) parses when uncommented. */
+    @Test
+    void commentedExamplesInTheOptionsFileParse(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        int examples = 0;
+        String shown = "";
+        for (String line : Files.readAllLines(Path.of("etc/timeslave.options"))) {
+            if (!line.startsWith("#-")) {
+                continue;
+            }
+            String words = line.substring(1).split("  ")[0];
+            shown += words + " ";
+            Path file = dir.resolve("example" + examples++);
+            Files.writeString(file, words.contains("-H") || words.contains("-C") ? words : "-H netmaster " + words);
+            try {
+                parse(file, "-B");
+            } catch (UsageException e) {
+                throw new AssertionError("etc/timeslave.options example '" + words + "': " + e.getMessage(), e);
+            }
+        }
+        for (String opt : List.of("-r ", "--max-rate ", "--leap ", "--leap-seconds ", "-C ")) {
+            assertTrue(shown.contains(opt), "etc/timeslave.options has no example of " + opt);
+        }
+        assertTrue(shown.matches(".*-H \\S+ -H .*"), "etc/timeslave.options has no example of several masters");
+    }
+
     @Test
     void daemontoolsRunLineParses() throws Exception {
         String run = Files.readString(Path.of("etc/daemontools/timeslave/run"));

@@ -252,14 +252,17 @@ class MainTest {
         for (String opt : List.of("-H netmaster", "-C tty", "-c clock-type", "-P param-file", "-m ", "-d ", "-B ",
                 "-q ", "-w icmp-wait", "-W time-wait", "-t min-trials", "-T max-trials", "-r rate", "-p port",
                 "-D max-drift", "-i init-drift", "-y year", "-Y ", "--once", "--set", "--simulate", "--options FILE",
-                "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--leap MODE", "--help", "--version")) {
+                "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--leap MODE", "--max-rate DURATION",
+                "--help", "--version")) {
             assertTrue(help.contains("  " + opt), "--help lacks " + opt + ":\n" + help);
         }
         for (String dflt : List.of("[PST_WWV]", "[1]", "[4]", "[210]", "[10000000]", "[0]", "[0.128]",
                 "[/dev/log]", "[/etc/config/timeslave.options]", "[4, or max-trials/4]", "[16, or min-trials*4]",
-                "[\"time\" in /etc/services, else 37]")) {
+                "[\"time\" in /etc/services, else 37]", "[kernel]", "[none: -r randomised]")) {
             assertTrue(help.contains(dflt), "--help lacks the default " + dflt);
         }
+        assertTrue(help.contains("leap-seconds.list for --leap and TAI references"),
+                "--leap-seconds serves --leap too, as the manual says:\n" + help);
         assertFalse(help.contains("--detached"), "the launcher's hidden option is not listed");
         assertEquals("", err());
     }

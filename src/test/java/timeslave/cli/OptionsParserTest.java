@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -248,6 +249,7 @@ class OptionsParserTest {
         "-H m -c TT600|-c applies only to a serial receiver (-C)",
         "-H m -C /dev/x -C /dev/y|-C given more than once",
         "-H m -H n -H m|-H m given twice",
+        "-H ntp1 -H n -H NTP1|-H NTP1 given twice",
         "-H a -H b -H c -H d -H e -H f -H g -H h -C /dev/x|at most 8 masters (-H and -C together), not 9",
         "-m|one of -H netmaster and -C tty is required",
         "-H m -Y|-Y requires -P",
@@ -270,8 +272,34 @@ class OptionsParserTest {
         "-H m extra|unexpected argument extra",
         "-H m --simulate|--simulate must be the first argument",
     })
-    void everyBadValueGetsOneSpecificError(String args, String message) {
+    void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
+        assertTrue(documentedUsageErrors().stream().anyMatch(p -> p.matcher(message).matches()),
+                "not in DIAGNOSTICS of man/timeslave.1m: timeslave: " + message);
+    }
+
+    /**
+     * The command-line errors listed in DIAGNOSTICS (Start-up, options and process) of the manual
+     * page, as patterns: each italic placeholder (such as the value) matches any text.
+     */
+    static List<Pattern> documentedUsageErrors() throws IOException {
+        List<String> man = Files.readAllLines(Path.of("man/timeslave.1m"));
+        int from = man.indexOf(".\\\" ==== DIAGNOSTICS start-up (cli/os)");
+        assertTrue(from >= 0, "man/timeslave.1m has no DIAGNOSTICS start-up section");
+        List<Pattern> out = new java.util.ArrayList<>();
+        for (String line : man.subList(from, from + man.subList(from, man.size()).indexOf(".fi"))) {
+            if (!line.startsWith("timeslave: ")) {
+                continue;
+            }
+            String text = line.substring("timeslave: ".length()).replace("\\-", "-");
+            StringBuilder re = new StringBuilder();
+            for (String part : text.split("\\\\fI.*?\\\\fP", -1)) {
+                re.append(Pattern.quote(part)).append(".+");
+            }
+            re.setLength(re.length() - 2);
+            out.add(Pattern.compile(re.toString()));
+        }
+        return out;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package timeslave.core;
 
 import org.junit.jupiter.api.Test;
+import timeslave.time.SystemClock;
 
 import java.util.List;
 
@@ -101,6 +102,18 @@ class DisciplineTest {
         Discipline d = discipline(-50_000, true);
         d.update(estimate(clock.mono, 0, 1_000, 20_000, 15_000), true, clock.mono, 2 * SEC);
         assertEquals(-50_000, d.timetrimNsPerSec(), 1);
+    }
+
+    @Test
+    void aSmearOnTopOfASlewAtTheKernelsLimitStaysWithinIt() throws Exception {
+        Discipline d = new Discipline(Settings.defaults().withMaxDriftNsPerSec(50_000_000), clock, log, 40_000_000,
+                true, List.of(changes));
+        d.start(clock.mono);
+        d.smear(clock.mono, 11_574);
+        d.update(estimate(clock.mono, 100_000_000, 1, 0, 1), true, clock.mono, 16 * SEC);
+        assertEquals(SystemClock.MAX_FREQUENCY_NS_PER_SEC, clock.frequency, 0.0, clock.writes.toString());
+        d.smear(clock.mono, -11_574);
+        assertTrue(clock.frequency <= SystemClock.MAX_FREQUENCY_NS_PER_SEC, clock.writes.toString());
     }
 
     @Test

@@ -202,5 +202,28 @@ class EnsembleTest {
         assertThrows(IllegalArgumentException.class, () -> new Ensemble(many, log));
         assertThrows(IllegalArgumentException.class,
                 () -> new Ensemble(List.of(new Scripted("a", 0), new Scripted("a", 0)), log));
+        assertThrows(IllegalArgumentException.class, () -> new Ensemble(List.of(new Scripted("sntp:ntp1:123", 0),
+                new Scripted("b", 0), new Scripted("SNTP:NTP1:123", 0)), log), "one server must not get two votes");
+    }
+
+    @Test
+    void aMemberThatThrowsFailsItsPartOfTheRoundOnly() throws Exception {
+        Scripted a = new Scripted("a", 0);
+        Reference broken = new Reference() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Sample measure() {
+                throw new IllegalStateException("bug");
+            }
+        };
+        Ensemble e = new Ensemble(List.of(a, broken, new Scripted("c", 0)), log);
+        assertEquals(0, measure(e, 2).offsetNanos());
+        assertEquals("internal error: java.lang.IllegalStateException: bug", e.lastRound().get(1).failure());
+        assertEquals(List.of("ERR master broken unreachable: internal error: java.lang.IllegalStateException: bug"),
+                lines("broken"));
     }
 }

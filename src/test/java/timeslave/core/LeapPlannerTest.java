@@ -6,6 +6,7 @@ import timeslave.time.LeapSeconds;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,6 +129,19 @@ class LeapPlannerTest {
         long early = mono + 3_600 * S - LeapPlanner.QUIET_BEFORE_NANOS - 1;
         assertEquals(early, p.measureNotBefore(early, clock.realtime, mono));
         assertEquals(after, p.measureNotBefore(after, clock.realtime, mono));
+    }
+
+    @Test
+    void aMeasurementReachingIntoTheQuietWindowIsCaught() {
+        LeapPlanner p = planner(Settings.Leap.SMEAR);
+        at((L - 3_600) * S);
+        poll(p, table(+1, L + 180 * DAY));
+        long quietFrom = L * S - LeapPlanner.QUIET_BEFORE_NANOS;
+        assertFalse(p.reachedQuietWindow(quietFrom - 20 * S, 20 * S - 1));
+        assertTrue(p.reachedQuietWindow(quietFrom - 20 * S, 20 * S));
+        assertTrue(p.reachedQuietWindow(L * S - S, 0), "started inside the window (at start-up)");
+        assertFalse(p.reachedQuietWindow(L * S + LeapPlanner.QUIET_AFTER_NANOS, 60 * S));
+        assertFalse(planner(Settings.Leap.IGNORE).reachedQuietWindow(L * S - S, 2 * S));
     }
 
     @Test

@@ -196,6 +196,42 @@ class SlaveTest {
                 + "java.lang.IllegalArgumentException: negative delay -5 ns")), log.lines.toString());
     }
 
+    /**
+     * A round of several masters waiting out their timeouts can last longer than the quiet time
+     * before a leap second: one that starts 140 s before it and lasts 20 s is discarded (its last
+     * members may be a second off), and the next waits until after the leap.
+     */
+    @Test
+    void aMeasurementThatRunsIntoTheLeapSecondsQuietWindowIsDiscarded() throws Exception {
+        long leapSec = LeapPlannerTest.L;
+        clock.mono += (leapSec - 140) * SEC - clock.realtime;
+        clock.realtime = (leapSec - 140) * SEC;
+        List<Long> startedAt = new ArrayList<>();
+        Reference slowRound = new Reference() {
+            @Override
+            public String name() {
+                return "a,b,c";
+            }
+
+            @Override
+            public Sample measure() {
+                startedAt.add(clock.realtime / SEC - leapSec);
+                clock.mono += 20 * SEC;
+                clock.realtime += 20 * SEC;
+                return new Sample("a+b+c", clock.mono, clock.realtime, 0, 200_000, 100_000);
+            }
+        };
+        Slave slave = slave(Settings.defaults(), slowRound, new Store(OptionalLong.empty()), 3);
+        LeapPlanner.Table t = LeapPlannerTest.table(+1, leapSec + 180 * LeapPlannerTest.DAY);
+        slave.leapSeconds(t.seconds(), t.file());
+        log.level = 1;
+        slave.run();
+        assertEquals(List.of(-140L, LeapPlanner.QUIET_AFTER_NANOS / SEC), startedAt);
+        assertEquals(1, slave.goodMeasurements(), log.lines.toString());
+        assertTrue(log.lines.contains("DEBUG measurement from a,b,c discarded: it ran into the quiet window around the "
+                + "leap second"), log.lines.toString());
+    }
+
     @Test
     void errorBoundIsPublishedAndHoldsTheTruth() throws Exception {
         Slave s = slave(Settings.defaults(), new Scripted(), new Store(OptionalLong.empty()), 30);

@@ -59,6 +59,13 @@ class LeapSecondsFileTest {
     }
 
     @Test
+    void underSmearTheLineSaysNoneWillBeSmeared() {
+        Path missing = dir.resolve("leap-seconds.list");
+        assertNull(LeapSecondsFile.load(missing, null, timeslave.core.Settings.Leap.SMEAR, log));
+        assertEquals(List.of("WARNING leap-seconds file " + missing + " missing; no leap seconds will be smeared"), lines);
+    }
+
+    @Test
     void aCorruptFileIsOneErrorAndNoTable() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.list"), FILE_2015.replace("3644697600 36", "3644697600 37"));
         assertNull(LeapSecondsFile.load(bad, dir.resolve("absent"), log));
