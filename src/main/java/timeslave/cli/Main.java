@@ -112,6 +112,10 @@ public final class Main {
         } catch (MeasurementException e) {
             err.println("timeslave: " + masterNames(o) + ": " + e.getMessage());
             return EXIT_FAILURE;
+        } catch (RuntimeException e) {
+            // A bug in a reference (as the daemon treats it): one line and a failure, not a stack trace.
+            err.println("timeslave: " + masterNames(o) + ": internal error: " + e);
+            return EXIT_FAILURE;
         }
         out.println(OnceLine.format(s));
         out.flush();

@@ -53,6 +53,7 @@ class MainTest {
         ReferenceConfig config;
         MeasurementException openFailure;
         MeasurementException measureFailure;
+        RuntimeException measureBug;
         boolean priorityRaised;
         volatile boolean stdioClosed;
         boolean closed;
@@ -126,6 +127,9 @@ class MainTest {
                     measured.countDown();
                     if (measureFailure != null) {
                         throw measureFailure;
+                    }
+                    if (measureBug != null) {
+                        throw measureBug;
                     }
                     return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), 2_500_123, 312_000, 160_000);
                 }
@@ -317,6 +321,17 @@ class MainTest {
         assertEquals(1, run(p, "--once", "-H", "m"));
         assertEquals("", out());
         assertEquals("timeslave: m: no reply in 4 s\n", err());
+    }
+
+    @Test
+    void onceWithAReferenceBugIsOneLineAndStatus1() {
+        FakePlatform p = new FakePlatform();
+        p.measureBug = new IllegalStateException("sample out of range");
+        assertEquals(1, run(p, "--once", "--set", "-H", "m"));
+        assertEquals("", out());
+        assertEquals("timeslave: m: internal error: java.lang.IllegalStateException: sample out of range\n", err());
+        assertTrue(p.clock.steps.isEmpty(), "no step on a failed measurement");
+        assertTrue(p.closed, "the reference is closed");
     }
 
     @Test
