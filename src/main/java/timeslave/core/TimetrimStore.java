@@ -1,5 +1,7 @@
 package timeslave.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -26,4 +28,31 @@ public interface TimetrimStore {
             return true;
         }
     };
+
+    /** A store in memory (the simulator, tests): holds a starting value and then whatever is saved. */
+    final class Memory implements TimetrimStore {
+        private OptionalLong value;
+        private final List<Long> saves = new ArrayList<>();
+
+        public Memory(OptionalLong value) {
+            this.value = value;
+        }
+
+        @Override
+        public OptionalLong load() {
+            return value;
+        }
+
+        @Override
+        public boolean save(long timetrimNsPerSec) {
+            value = OptionalLong.of(timetrimNsPerSec);
+            saves.add(timetrimNsPerSec);
+            return true;
+        }
+
+        /** Every value saved, oldest first. */
+        public List<Long> saves() {
+            return List.copyOf(saves);
+        }
+    }
 }

@@ -26,7 +26,7 @@ public final class SimRun {
     private final SimReference reference;
     private final List<SimReference> members = new ArrayList<>();
     private final SimLog log;
-    private final MemoryStore store;
+    private final TimetrimStore.Memory store;
     private final Slave slave;
 
     // statistics
@@ -53,28 +53,6 @@ public final class SimRun {
     private double[] oracleErrSumSq = new double[0];
     private double[] oracleVarSum = new double[0];
 
-    /** A timetrim store in memory: holds the scenario's saved value and whatever the daemon saves. */
-    static final class MemoryStore implements TimetrimStore {
-        OptionalLong value;
-        final List<Long> saves = new ArrayList<>();
-
-        MemoryStore(OptionalLong value) {
-            this.value = value;
-        }
-
-        @Override
-        public OptionalLong load() {
-            return value;
-        }
-
-        @Override
-        public boolean save(long timetrimNsPerSec) {
-            value = OptionalLong.of(timetrimNsPerSec);
-            saves.add(timetrimNsPerSec);
-            return true;
-        }
-    }
-
     /**
      * @param out        where the daemon's log lines go (null: nowhere)
      * @param debugLevel the daemon's -d level
@@ -97,7 +75,7 @@ public final class SimRun {
             world.externalStep(scenario.externalStepAtSec, scenario.externalStepNanos);
         }
         log = new SimLog(world, out, debugLevel);
-        store = new MemoryStore(scenario.savedTrimNsPerSec);
+        store = new TimetrimStore.Memory(scenario.savedTrimNsPerSec);
         SimScheduler scheduler = new SimScheduler(world);
         SplittableRandom slaveRandom = root.split();
         timeslave.ref.Reference followed = reference;
@@ -247,7 +225,7 @@ public final class SimRun {
 
     /** The timetrim values saved. */
     public List<Long> saves() {
-        return store.saves;
+        return store.saves();
     }
 
     public long seed() {

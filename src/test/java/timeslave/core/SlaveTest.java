@@ -70,27 +70,7 @@ class SlaveTest {
         }
     }
 
-    static final class Store implements TimetrimStore {
-        final OptionalLong loaded;
-        final List<Long> saved = new ArrayList<>();
-
-        Store(OptionalLong loaded) {
-            this.loaded = loaded;
-        }
-
-        @Override
-        public OptionalLong load() {
-            return loaded;
-        }
-
-        @Override
-        public boolean save(long timetrimNsPerSec) {
-            saved.add(timetrimNsPerSec);
-            return true;
-        }
-    }
-
-    Slave slave(Settings settings, Reference ref, Store store, int waits) {
+    Slave slave(Settings settings, Reference ref, TimetrimStore.Memory store, int waits) {
         FakeScheduler s = new FakeScheduler();
         s.limit = waits;
         Slave slave = new Slave(settings, ref, clock, s, log, store, new SplittableRandom(1));
@@ -100,7 +80,7 @@ class SlaveTest {
 
     @Test
     void restoredTimetrimIsAppliedAndLoggedAtStart() throws Exception {
-        Store store = new Store(OptionalLong.of(-12_345));
+        TimetrimStore.Memory store = new TimetrimStore.Memory(OptionalLong.of(-12_345));
         slave(Settings.defaults(), new Scripted(), store, 1).run();
         assertEquals("frequency -12345", clock.writes.get(0));
         assertTrue(log.lines.contains("INFO timetrim -12345 ns/s restored"), log.lines.toString());
@@ -108,26 +88,26 @@ class SlaveTest {
 
     @Test
     void initialDriftIsUsedWithoutASavedTimetrim() throws Exception {
-        slave(Settings.defaults().withInitDriftNsPerSec(2_000), new Scripted(), new Store(OptionalLong.empty()), 1).run();
+        slave(Settings.defaults().withInitDriftNsPerSec(2_000), new Scripted(), new TimetrimStore.Memory(OptionalLong.empty()), 1).run();
         assertEquals("frequency 2000", clock.writes.get(0));
     }
 
     @Test
     void measureOnlyNeverWritesTheClockNorTheTimetrim() throws Exception {
-        Store store = new Store(OptionalLong.of(-12_345));
+        TimetrimStore.Memory store = new TimetrimStore.Memory(OptionalLong.of(-12_345));
         slave(Settings.defaults().withMeasureOnly(true), new Scripted(), store, 40).run();
         assertEquals(List.of(), clock.writes);
-        assertEquals(List.of(), store.saved);
+        assertEquals(List.of(), store.saves());
         assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("INFO offset +0.000000000 s delay 0.000200000 s")),
                 log.lines.toString());
     }
 
     @Test
     void timetrimIsSavedOncePrimed() throws Exception {
-        Store store = new Store(OptionalLong.empty());
+        TimetrimStore.Memory store = new TimetrimStore.Memory(OptionalLong.empty());
         slave(Settings.defaults(), new Scripted(), store, 60).run();
-        assertEquals(1, store.saved.size(), "saved " + store.saved);
-        assertEquals(0, store.saved.get(0), 2);
+        assertEquals(1, store.saves().size(), "saved " + store.saves());
+        assertEquals(0, store.saves().get(0), 2);
     }
 
     @Test
@@ -137,7 +117,7 @@ class SlaveTest {
         for (int i = 0; i < 5; i++) {
             ref.silent.add(true);
         }
-        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 12).run();
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 12).run();
         assertEquals(1, log.lines.stream().filter(l -> l.equals("ERR master fake unreachable: no reply to 4 probes")).count(),
                 log.lines.toString());
         assertEquals(1, log.lines.stream().filter(l -> l.equals("NOTICE master fake back")).count(), log.lines.toString());
@@ -149,7 +129,7 @@ class SlaveTest {
         for (String outcome : "+++-----++++---++".split("")) {
             ref.silent.add(outcome.equals("-"));
         }
-        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 40).run();
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 40).run();
         assertEquals(2, log.lines.stream().filter(l -> l.equals("ERR master fake unreachable: no reply to 4 probes")).count(),
                 log.lines.toString());
         assertEquals(2, log.lines.stream().filter(l -> l.equals("NOTICE master fake back")).count(), log.lines.toString());
@@ -164,7 +144,7 @@ class SlaveTest {
         for (int i = 0; i < 5; i++) {
             ref.silent.add(true);
         }
-        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 12).run();
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 12).run();
         assertTrue(log.lines.stream().noneMatch(l -> l.startsWith("ERR master") || l.startsWith("NOTICE master")),
                 log.lines.toString());
     }
@@ -174,7 +154,7 @@ class SlaveTest {
         Scripted ref = new Scripted();
         ref.silent.add(false);
         ref.silent.add(true);
-        slave(Settings.defaults(), ref, new Store(OptionalLong.empty()), 8).run();
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 8).run();
         assertTrue(log.lines.stream().noneMatch(l -> l.contains("unreachable")), log.lines.toString());
     }
 
@@ -191,7 +171,7 @@ class SlaveTest {
                 return new Sample("broken", clock.mono, clock.realtime, 0, -5, 1);
             }
         };
-        slave(Settings.defaults(), broken, new Store(OptionalLong.empty()), 5).run();
+        slave(Settings.defaults(), broken, new TimetrimStore.Memory(OptionalLong.empty()), 5).run();
         assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("ERR master broken unreachable: internal error: "
                 + "java.lang.IllegalArgumentException: negative delay -5 ns")), log.lines.toString());
     }
@@ -221,7 +201,7 @@ class SlaveTest {
                 return new Sample("a+b+c", clock.mono, clock.realtime, 0, 200_000, 100_000);
             }
         };
-        Slave slave = slave(Settings.defaults(), slowRound, new Store(OptionalLong.empty()), 3);
+        Slave slave = slave(Settings.defaults(), slowRound, new TimetrimStore.Memory(OptionalLong.empty()), 3);
         LeapPlanner.Table t = LeapPlannerTest.table(+1, leapSec + 180 * LeapPlannerTest.DAY);
         slave.leapSeconds(t.seconds(), t.file());
         log.level = 1;
@@ -234,7 +214,7 @@ class SlaveTest {
 
     @Test
     void errorBoundIsPublishedAndHoldsTheTruth() throws Exception {
-        Slave s = slave(Settings.defaults(), new Scripted(), new Store(OptionalLong.empty()), 30);
+        Slave s = slave(Settings.defaults(), new Scripted(), new TimetrimStore.Memory(OptionalLong.empty()), 30);
         s.run();
         ErrorBound b = s.errorBound();
         assertTrue(b.known());
