@@ -1,5 +1,6 @@
 package timeslave.core;
 
+import timeslave.time.Sample;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package timeslave.core;
 
+import timeslave.time.Sample;
 import timeslave.log.Log;
 import timeslave.log.Priority;
 import timeslave.time.ClockException;

@@ -1,9 +1,10 @@
 package timeslave.core;
 
+import timeslave.time.Sample;
 import timeslave.log.Log;
 import timeslave.log.Priority;
-import timeslave.ref.MeasurementException;
-import timeslave.ref.Reference;
+import timeslave.time.MeasurementException;
+import timeslave.time.Reference;
 import timeslave.time.ClockException;
 import timeslave.time.Scheduler;
 import timeslave.time.SystemClock;

@@ -1,6 +1,6 @@
 package timeslave.ref;
 
-import timeslave.core.Sample;
+import timeslave.time.Sample;
 
 /**
  * The one-line measurement that --once prints (our {@code sntpclock | clockview}):

@@ -1,5 +1,7 @@
 package timeslave.ref;
 
+import timeslave.time.MeasurementException;
+import timeslave.time.Reference;
 import timeslave.log.Log;
 import timeslave.time.TimeSource;
 

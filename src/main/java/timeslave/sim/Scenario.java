@@ -1,5 +1,6 @@
 package timeslave.sim;
 
+import timeslave.time.Reference;
 import timeslave.core.Settings;
 
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package timeslave.sim;
 
-import timeslave.core.Sample;
-import timeslave.ref.MeasurementException;
-import timeslave.ref.Reference;
+import timeslave.time.Sample;
+import timeslave.time.MeasurementException;
+import timeslave.time.Reference;
 
 import java.util.SplittableRandom;
 

@@ -1,5 +1,6 @@
 package timeslave.sim;
 
+import timeslave.time.Reference;
 import timeslave.core.ErrorBound;
 import timeslave.core.Slave;
 import timeslave.core.TimetrimStore;
@@ -78,7 +79,7 @@ public final class SimRun {
         store = new TimetrimStore.Memory(scenario.savedTrimNsPerSec);
         SimScheduler scheduler = new SimScheduler(world);
         SplittableRandom slaveRandom = root.split();
-        timeslave.ref.Reference followed = reference;
+        timeslave.time.Reference followed = reference;
         if (scenario.masters.size() >= 2) {
             // the first reference takes the single reference's random stream; the others come after the slave's
             for (int i = 0; i < scenario.masters.size(); i++) {

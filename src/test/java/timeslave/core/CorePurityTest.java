@@ -37,6 +37,49 @@ class CorePurityTest {
         assertEquals(List.of(), offences);
     }
 
+    /**
+     * The seams (timeslave.time) lie below the core and the adapters above it: core imports only
+     * the seams and the log, and the seams import nothing of the project's but the log.
+     */
+    @Test
+    void coreImportsOnlyTheSeamsAndTheSeamsImportNoCore() throws IOException {
+        List<String> offences = new ArrayList<>();
+        offences.addAll(projectImports("core", List.of("timeslave.core.", "timeslave.time.", "timeslave.log.")));
+        offences.addAll(projectImports("time", List.of("timeslave.time.", "timeslave.log.")));
+        assertEquals(List.of(), offences);
+    }
+
+    @Test
+    void importScannerFindsAnAdapterImport() {
+        assertEquals(List.of("A.java: timeslave.ref.sntp.NtpPacket"),
+                importOffences("A.java", "package timeslave.core;\nimport timeslave.ref.sntp.NtpPacket;\n"
+                        + "import timeslave.time.Sample;\n", List.of("timeslave.core.", "timeslave.time.")));
+    }
+
+    static List<String> projectImports(String pkg, List<String> allowed) throws IOException {
+        List<String> offences = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(Path.of("src/main/java/timeslave", pkg))) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                offences.addAll(importOffences(p.toString(), Files.readString(p), allowed));
+            }
+        }
+        return offences;
+    }
+
+    static List<String> importOffences(String name, String source, List<String> allowed) {
+        List<String> found = new ArrayList<>();
+        for (String line : source.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("import ") && t.contains("timeslave.")) {
+                String what = t.replaceFirst("^import (static )?", "").replace(";", "");
+                if (allowed.stream().noneMatch(what::startsWith)) {
+                    found.add(name + ": " + what);
+                }
+            }
+        }
+        return found;
+    }
+
     @Test
     void scannerFindsAnOffenceButIgnoresComments() {
         String bad = "package x;\nimport java.net.Socket;\nclass A { long t = System.nanoTime(); }\n";

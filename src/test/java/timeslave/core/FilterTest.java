@@ -1,5 +1,6 @@
 package timeslave.core;
 
+import timeslave.time.Sample;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

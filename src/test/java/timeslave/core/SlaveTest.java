@@ -1,8 +1,9 @@
 package timeslave.core;
 
+import timeslave.time.Sample;
 import org.junit.jupiter.api.Test;
-import timeslave.ref.MeasurementException;
-import timeslave.ref.Reference;
+import timeslave.time.MeasurementException;
+import timeslave.time.Reference;
 import timeslave.time.Scheduler;
 
 import java.util.ArrayList;

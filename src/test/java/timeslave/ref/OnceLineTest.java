@@ -3,7 +3,7 @@ package timeslave.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import timeslave.core.Sample;
+import timeslave.time.Sample;
 
 class OnceLineTest {
 

@@ -1,5 +1,7 @@
 package timeslave.ref;
 
+import timeslave.time.MeasurementException;
+import timeslave.time.Reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

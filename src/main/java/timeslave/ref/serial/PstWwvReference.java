@@ -1,9 +1,9 @@
 package timeslave.ref.serial;
 
 import java.io.IOException;
-import timeslave.core.Sample;
+import timeslave.time.Sample;
 import timeslave.log.Log;
-import timeslave.ref.MeasurementException;
+import timeslave.time.MeasurementException;
 import timeslave.time.TimeSource;
 
 /**

@@ -3,11 +3,11 @@ package timeslave.ref.serial;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
-import timeslave.core.Sample;
+import timeslave.time.Sample;
 import timeslave.log.Log;
 import timeslave.log.Priority;
-import timeslave.ref.MeasurementException;
-import timeslave.ref.Reference;
+import timeslave.time.MeasurementException;
+import timeslave.time.Reference;
 import timeslave.ref.ReferenceConfig;
 import timeslave.time.TimeSource;
 

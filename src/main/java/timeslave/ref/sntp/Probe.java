@@ -2,7 +2,7 @@ package timeslave.ref.sntp;
 
 import java.util.Comparator;
 import java.util.List;
-import timeslave.core.Sample;
+import timeslave.time.Sample;
 
 /**
  * One two-way exchange reduced to offset and delay, and the reduction of a burst of them to one

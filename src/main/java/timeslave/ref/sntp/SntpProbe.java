@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import timeslave.log.Log;
 import timeslave.log.Priority;
-import timeslave.ref.MeasurementException;
+import timeslave.time.MeasurementException;
 import timeslave.ref.OnceLine;
-import timeslave.ref.Reference;
+import timeslave.time.Reference;
 import timeslave.ref.ReferenceConfig;
 import timeslave.time.TimeSource;
 

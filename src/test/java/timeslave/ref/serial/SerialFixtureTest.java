@@ -13,9 +13,9 @@ import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import timeslave.core.Sample;
+import timeslave.time.Sample;
 import timeslave.log.Priority;
-import timeslave.ref.MeasurementException;
+import timeslave.time.MeasurementException;
 import timeslave.ref.ListLog;
 
 /**

@@ -1,4 +1,4 @@
-package timeslave.core;
+package timeslave.time;
 
 /**
  * One measurement of the local clock against a reference.

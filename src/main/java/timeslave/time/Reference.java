@@ -1,6 +1,5 @@
-package timeslave.ref;
+package timeslave.time;
 
-import timeslave.core.Sample;
 
 /**
  * A better clock to measure against: a network master, a serial receiver, or a simulated one.

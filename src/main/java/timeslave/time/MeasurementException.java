@@ -1,4 +1,4 @@
-package timeslave.ref;
+package timeslave.time;
 
 /** Why a measurement produced no sample; {@link #kind} decides how loudly the daemon says so. */
 public class MeasurementException extends Exception {
