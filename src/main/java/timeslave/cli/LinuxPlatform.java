@@ -101,6 +101,12 @@ final class LinuxPlatform implements Platform {
         Stdio.toDevNull();
     }
 
+    // ops12
+    @Override
+    public Operations operations(Options o, SyslogLog log, timeslave.control.ControlServer.Actions actions) {
+        return Operations.start(o.ops(), log, actions, timeslave.control.ServerStats.NONE, Main.versionLine());
+    }
+
     @Override
     public void raisePriority(SyslogLog log) {
         ProcessPriority.raise(ProcessPriority.NATIVE, log);

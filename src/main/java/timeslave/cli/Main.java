@@ -74,7 +74,7 @@ public final class Main {
             return Simulate.run(s.args(), out, err);
         }
         Options o = ((Invocation.Run) inv).options();
-        return o.once() ? once(o, out, err, platform) : daemon(o, err, platform);
+        return o.once() ? once(o, out, err, platform) : daemon(o, err, platform, args);
     }
 
     /**
@@ -203,6 +203,11 @@ public final class Main {
 
     /** The daemon: runs the core loop until SIGTERM or SIGINT. */
     static int daemon(Options o, PrintStream err, Platform platform) {
+        return daemon(o, err, platform, List.of());
+    }
+
+    /** The daemon, with the command line {@code args} that reload (SIGHUP, timeslave-ctl reload) parses again. */
+    static int daemon(Options o, PrintStream err, Platform platform, List<String> args) {
         ReadyReport ready = new ReadyReport(o.readyFile().orElse(null));
         SyslogLog log = platform.log(o, err);
         platform.raisePriority(log);
@@ -233,6 +238,28 @@ public final class Main {
         }
         platform.onSignal("USR1", log::raiseDebugLevel);
         platform.onSignal("USR2", log::lowerDebugLevel);
+        // ops12: status and control (timeslave-ctl, SIGHUP), metrics, statistics.
+        Reloader reloader = new Reloader(o, args, platform, log, slave);
+        platform.onSignal("HUP", () -> {
+            try {
+                reloader.reload();
+            } catch (IllegalArgumentException e) {
+                // logged by reload
+            }
+        });
+        Operations ops = platform.operations(o, log, new timeslave.control.ControlServer.Actions() {
+            @Override
+            public String debug(int level) {
+                return "debugging set to " + log.setDebugLevel(level);
+            }
+
+            @Override
+            public String reload() {
+                return reloader.reload();
+            }
+        });
+        slave.statusListener(ops);
+        // end ops12
         log.notice(versionLine() + " started: " + o.describe());
         if (!o.measureOnly() && o.leap() != Settings.Leap.IGNORE) {
             boolean byDefault = o.leapSecondsFile().equals(ReferenceConfig.defaults().leapSecondsFile());
@@ -256,10 +283,67 @@ public final class Main {
             return EXIT_FAILURE;
         } finally {
             ref.close();
+            ops.close();
         }
         log.notice("stopped by " + (stoppedBy.get() == null ? "the main loop" : stoppedBy.get()));
         return EXIT_OK;
     }
+
+    // ops12
+    /**
+     * reload (SIGHUP, timeslave-ctl reload): parses the command line and the options file again. A
+     * file with an error changes nothing; otherwise -d and the leap-seconds file take effect at once,
+     * and any other change is logged as waiting for the next start.
+     */
+    static final class Reloader {
+        private final Options started;
+        private final List<String> args;
+        private final Platform platform;
+        private final SyslogLog log;
+        private final Slave slave;
+
+        Reloader(Options started, List<String> args, Platform platform, SyslogLog log, Slave slave) {
+            this.started = started;
+            this.args = args;
+            this.platform = platform;
+            this.log = log;
+            this.slave = slave;
+        }
+
+        synchronized String reload() {
+            String file = started.optionsFile().map(Path::toString).orElse("the command line");
+            Options now;
+            try {
+                Invocation inv = platform.parser().parse(args);
+                if (!(inv instanceof Invocation.Run r)) {
+                    throw new UsageException("not a daemon command line");
+                }
+                now = r.options();
+            } catch (UsageException e) {
+                log.err("reload: " + e.getMessage() + "; nothing changed");
+                throw new IllegalArgumentException(e.getMessage() + "; nothing changed");
+            }
+            log.setDebugLevel(now.debugLevel());
+            if (!now.measureOnly() && now.leap() != Settings.Leap.IGNORE) {
+                boolean byDefault = now.leapSecondsFile().equals(ReferenceConfig.defaults().leapSecondsFile());
+                LeapPlanner.Table leap = LeapSecondsFile.load(now.leapSecondsFile(),
+                        byDefault ? LeapSecondsFile.DEBIAN : null, now.leap(), log);
+                slave.leapSeconds(leap == null ? null : leap.seconds(), leap == null ? null : leap.file());
+            }
+            List<String> waiting = new ArrayList<>();
+            List<String> a = List.of(started.describe().split(" (?=-)"));
+            for (String w : now.describe().split(" (?=-)")) {
+                if (!a.contains(w) && !w.startsWith("-d")) {
+                    waiting.add(w);
+                }
+            }
+            String msg = "reload: " + file + " read" + (waiting.isEmpty() ? "" : "; " + String.join(" ", waiting)
+                    + " takes effect at the next start");
+            log.notice(msg);
+            return msg;
+        }
+    }
+    // end ops12
 
     /**
      * Tells bin/timeslave, which waits on a pipe while the detached daemon starts (hidden --detached

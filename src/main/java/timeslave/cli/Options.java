@@ -40,6 +40,7 @@ import timeslave.ref.ReferenceConfig;
  * @param optionsFile        the options file that was read, if any
  * @param leap               --leap: what is done about leap seconds
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
+ * @param ops                --control, --metrics, --statsdir (ops12)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -48,7 +49,24 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
-                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters) {
+                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters, Ops ops) {
+
+    // ops12: status and control, metrics, statistics.
+    /**
+     * How the daemon can be watched.
+     *
+     * @param control     --control: the control socket, empty for "--control none"
+     * @param metricsHost --metrics: the address to listen on (loopback unless given)
+     * @param metricsPort --metrics: the TCP port, 0 for off
+     * @param statsDir    --statsdir: where loopstats and peerstats are written, if anywhere
+     */
+    public record Ops(Optional<Path> control, String metricsHost, int metricsPort, Optional<Path> statsDir) {
+        /** Nothing but the default control socket. */
+        public static Ops defaults() {
+            return new Ops(Optional.of(timeslave.control.ControlServer.DEFAULT_PATH), "127.0.0.1", 0, Optional.empty());
+        }
+    }
+    // end ops12
 
     /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
     public record Master(boolean serial, String spec) {
@@ -113,6 +131,12 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--leap-seconds " + leapSecondsFile);
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
         optionsFile.ifPresent(p -> w.add("--options " + p));
+        // ops12
+        w.add("--control " + ops.control().map(Path::toString).orElse(OptionsParser.NO_CONTROL));
+        if (ops.metricsPort() > 0) {
+            w.add("--metrics " + ops.metricsHost() + ":" + ops.metricsPort());
+        }
+        ops.statsDir().ifPresent(p -> w.add("--statsdir " + p));
         return String.join(" ", w);
     }
 

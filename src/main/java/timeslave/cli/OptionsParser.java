@@ -71,6 +71,9 @@ public final class OptionsParser {
     static final BigDecimal MIN_STEP_S = new BigDecimal("0.001");
     static final BigDecimal MAX_STEP_S = new BigDecimal("86400");
     static final int MAX_PORT = 65535;
+    // ops12: --control none turns the control socket off.
+    public static final String NO_CONTROL = "none";
+    private static final Pattern METRICS = Pattern.compile("(?:(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):)?([0-9]{1,5})");
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}");
@@ -143,6 +146,13 @@ public final class OptionsParser {
                 + ReferenceConfig.defaults().leapSecondsFile() + "]"));
         o.addOption(longArg("leap", "MODE", "leap seconds: kernel (announce them to the kernel), smear (over 24 h,"
                 + " noon to noon UTC) or ignore [kernel]"));
+        // ops12: status and control, metrics, statistics.
+        o.addOption(longArg("control", "PATH", "control socket for timeslave-ctl, or none ["
+                + timeslave.control.ControlServer.DEFAULT_PATH + "]"));
+        o.addOption(longArg("metrics", "[ADDR:]PORT", "serve Prometheus metrics over HTTP at /metrics on PORT"
+                + " (address 127.0.0.1 unless given) [off]"));
+        o.addOption(longArg("statsdir", "DIR", "write ntpd-style loopstats and peerstats there, one file a day [off]"));
+        // end ops12
         o.addOption(longFlag("help", "print this list and exit"));
         o.addOption(longFlag("version", "print the version and exit"));
         o.addOption(longArg("detached", "FILE", null));
@@ -439,6 +449,7 @@ public final class OptionsParser {
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
         Settings.Leap leapMode = leapMode(m.get("leap"));
+        Options.Ops ops = ops(m);
         return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
                 m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,
                 maxDrift, initDrift,
@@ -446,8 +457,41 @@ public final class OptionsParser {
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
                 ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode,
-                List.copyOf(masters));
+                List.copyOf(masters), ops);
     }
+
+    // ops12: --control, --metrics, --statsdir.
+    private Options.Ops ops(Merged m) throws UsageException {
+        Val control = m.get("control");
+        Optional<Path> socket = control == null ? Optional.of(timeslave.control.ControlServer.DEFAULT_PATH)
+                : control.value.equals(NO_CONTROL) ? Optional.empty() : Optional.of(path(control.value));
+        if (control != null && control.value.isBlank()) {
+            throw new UsageException(control.label() + ": control must be a socket path or none");
+        }
+        Val metrics = m.get("metrics");
+        String host = "127.0.0.1";
+        int port = 0;
+        if (metrics != null) {
+            java.util.regex.Matcher mm = METRICS.matcher(metrics.value);
+            String rule = "metrics must be [ADDRESS:]PORT, PORT from 1 to " + MAX_PORT;
+            if (!mm.matches()) {
+                throw new UsageException(metrics.label() + ": " + rule);
+            }
+            port = Integer.parseInt(mm.group(2));
+            if (port < 1 || port > MAX_PORT) {
+                throw new UsageException(metrics.label() + ": " + rule);
+            }
+            if (mm.group(1) != null) {
+                host = mm.group(1).startsWith("[") ? mm.group(1).substring(1, mm.group(1).length() - 1) : mm.group(1);
+            }
+        }
+        Val stats = m.get("statsdir");
+        if (stats != null && stats.value.isBlank()) {
+            throw new UsageException(stats.label() + ": statsdir must be a directory");
+        }
+        return new Options.Ops(socket, host, port, stats == null ? Optional.empty() : Optional.of(path(stats.value)));
+    }
+    // end ops12
 
     private interface Conv {
         long apply(Val v) throws UsageException;
@@ -555,6 +599,7 @@ public final class OptionsParser {
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore]",
+                "                 [--control PATH|none] [--metrics [ADDR:]PORT] [--statsdir DIR]",
                 "                 [--once [--set]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }

@@ -52,4 +52,10 @@ interface Platform {
 
     /** Raises this thread's scheduling priority where allowed. */
     void raisePriority(SyslogLog log);
+
+    // ops12: the control socket, metrics endpoint and statistics files (none unless the platform is real).
+    default Operations operations(Options options, SyslogLog log, timeslave.control.ControlServer.Actions actions) {
+        return Operations.none(log);
+    }
+    // end ops12
 }

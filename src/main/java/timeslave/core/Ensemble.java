@@ -102,6 +102,11 @@ public final class Ensemble implements Reference {
         return true;
     }
 
+    /** The members' names, in the order given. */
+    public List<String> memberNames() {
+        return members.stream().map(m -> m.ref.name()).toList();
+    }
+
     /** Every member's part in the last round, in the order given. */
     public List<Member> lastRound() {
         return lastRound;

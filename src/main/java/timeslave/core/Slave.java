@@ -51,6 +51,9 @@ public final class Slave {
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
     private volatile LeapPlanner.Table leapTable;
+    // ops12: the status snapshot for timeslave-ctl, the metrics endpoint and the statistics files.
+    private final StatusTracker status;
+    private volatile StatusListener statusListener = StatusListener.NONE;
 
     public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
                  TimetrimStore timetrim) {
@@ -67,6 +70,12 @@ public final class Slave {
         this.log = log;
         this.timetrim = timetrim;
         this.random = random;
+        this.status = new StatusTracker(reference, settings.measureOnly());
+    }
+
+    /** Who receives the {@link Status} after every measurement (ops12). */
+    public void statusListener(StatusListener listener) {
+        statusListener = listener;
     }
 
     /** The current error bound (ClockBound-style); {@link ErrorBound#UNKNOWN} before the first measurement. */
@@ -127,6 +136,7 @@ public final class Slave {
         double loggedTrim = savedTrim;
         long lastSaveMono = clock.monotonicNanos();
         long nextMeasureMono = clock.monotonicNanos();
+        statusListener.published(status.snapshot(clock.monotonicNanos(), clock.realtimeNanos(), bound, timetrimNsPerSec, 0));
         while (!stopping) {
             long now = clock.monotonicNanos();
             leap.poll(leapTable, clock.realtimeNanos(), now);
@@ -148,6 +158,7 @@ public final class Slave {
                     } else {
                         log.debug(1, "measurement from " + reference.name()
                                 + " discarded: it ran into the quiet window around the leap second");
+                        status.discardedForLeap(s);
                         interval = schedule.nextIntervalNanos(goodMeasurements, false);
                     }
                 } catch (MeasurementException | RuntimeException e) {
@@ -158,6 +169,7 @@ public final class Slave {
                     ok = false;
                     interval = schedule.nextIntervalNanos(goodMeasurements, false);
                     failures++;
+                    status.failed(reason);
                     if (!unreachable && failures >= UNREACHABLE_AFTER_FAILURES) {
                         health(Priority.ERR, "master " + reference.name() + " unreachable: " + reason);
                         unreachable = true;
@@ -171,6 +183,9 @@ public final class Slave {
                 nextMeasureMono = leap.measureNotBefore(clock.monotonicNanos() + interval, clock.realtimeNanos(),
                         clock.monotonicNanos());
                 timetrimNsPerSec = discipline.timetrimNsPerSec();
+                long pubMono = clock.monotonicNanos();
+                statusListener.published(status.snapshot(pubMono, clock.realtimeNanos(), bound, timetrimNsPerSec,
+                        Math.max(0, nextMeasureMono - pubMono)));
             }
             now = clock.monotonicNanos();
             if (!settings.measureOnly() && discipline.slewEndMono() <= now) {
@@ -225,6 +240,7 @@ public final class Slave {
         }
         Estimate predicted = schedule.longBaseline() ? filter.estimate(s.monoNanos()) : null;
         Filter.Verdict v = filter.add(s);
+        status.measured(s, v);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
         if (v == Filter.Verdict.JUMP) {
@@ -238,6 +254,7 @@ public final class Slave {
             return interval;
         }
         lastEstimate = e;
+        status.estimate(e);
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
@@ -260,7 +277,7 @@ public final class Slave {
         boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
         long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
-            discipline.update(e, agreeing, now, intervalNanos);
+            status.stepped(discipline.update(e, agreeing, now, intervalNanos));
         } catch (ClockException ex) {
             log.err("cannot adjust the clock: " + ex.getMessage());
         }

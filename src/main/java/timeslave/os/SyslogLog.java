@@ -44,6 +44,14 @@ public final class SyslogLog implements Log {
         return n;
     }
 
+    /** timeslave-ctl debug N (ops12): sets the level, 0 or more; logs "debugging set to N". */
+    public int setDebugLevel(int level) {
+        int n = Math.max(0, level);
+        debugLevel.set(n);
+        log(Priority.DEBUG, "debugging set to " + n);
+        return n;
+    }
+
     /** SIGUSR2: one level less, never below 0; logs "debugging decreased to N" even at 0. */
     public int lowerDebugLevel() {
         int n = debugLevel.updateAndGet(v -> Math.max(0, v - 1));
