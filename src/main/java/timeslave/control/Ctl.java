@@ -172,9 +172,9 @@ public final class Ctl {
                 if (!a.startsWith("ok\n")) {
                     state = a.strip();
                 } else {
-                    String[] f = a.substring(3).strip().split(",", -1);
-                    boolean sync = f[CSV_SYNCHRONISED].equals("true");
-                    String bound = f[CSV_ERROR_BOUND];
+                    List<String> f = csvFields(a.substring(3).strip());
+                    boolean sync = f.get(CSV_SYNCHRONISED).equals("true");
+                    String bound = f.get(CSV_ERROR_BOUND);
                     boolean within = maxError.signum() == 0
                             || (!bound.isEmpty() && new BigDecimal(bound).compareTo(maxError) <= 0);
                     state = "synchronised: " + (sync ? "yes" : "no") + ", error bound: "
@@ -204,6 +204,35 @@ public final class Ctl {
                 return EXIT_FAILURE;
             }
         }
+    }
+
+    /** One CSV line's fields (RFC 4180 quoting, as StatusReport writes it). */
+    static List<String> csvFields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    f.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        out.add(f.toString());
+        return out;
     }
 
     private static BigDecimal seconds(String s) {

@@ -81,6 +81,10 @@ public final class TimeslaveProcess implements AutoCloseable {
     private static ProcessBuilder timeslave(List<String> args) throws IOException {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--options", "/dev/null"));
+        // ops12: a test daemon never takes the machine's control socket (/run/timeslave) unless asked to.
+        if (!args.contains("--control") && !args.contains("--once")) {
+            all.addAll(List.of("--control", "none"));
+        }
         return java(Main.class.getName(), all);
     }
 
@@ -99,6 +103,13 @@ public final class TimeslaveProcess implements AutoCloseable {
     /** Starts the daemon (give it -B) with stderr and stdout merged into {@link #next}'s lines. */
     public static TimeslaveProcess start(List<String> args) throws IOException {
         Process p = timeslave(args).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        return new TimeslaveProcess(p);
+    }
+
+    /** ops12: starts the daemon with exactly {@code args} (its own --options and --control), output merged. */
+    public static TimeslaveProcess startExactly(List<String> args) throws IOException {
+        Process p = java(Main.class.getName(), args).redirectErrorStream(true).start();
         p.getOutputStream().close();
         return new TimeslaveProcess(p);
     }

@@ -66,6 +66,50 @@ public final class ExternalServer implements AutoCloseable {
     public static final String INETD = "/usr/sbin/inetd";
     /** libfaketime's preload library (Debian's libfaketime). */
     public static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    /**
+     * Prometheus from Debian's package, which has a service: unpacked privately (apt-get download +
+     * dpkg-deb -x) into the test-deps root, or installed where a machine already has it.
+     */
+    public static final String PROMETHEUS = firstExecutable("/var/cache/timeslave-test-deps/root/usr/bin/prometheus",
+            "/usr/bin/prometheus");
+
+    private static String firstExecutable(String... paths) {
+        for (String p : paths) {
+            if (Files.isExecutable(Path.of(p))) {
+                return p;
+            }
+        }
+        return paths[0];
+    }
+
+    /**
+     * Prometheus on 127.0.0.1:{@code port} with its data in {@code dir}, scraping {@code target}
+     * ("127.0.0.1:9123") every second; returns once its HTTP API answers.
+     */
+    public static ExternalServer prometheus(Path dir, int port, String target) throws IOException, InterruptedException {
+        assumeBinary(PROMETHEUS);
+        Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
+                "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s", "scrape_configs:",
+                "  - job_name: timeslave", "    static_configs:", "      - targets: ['" + target + "']", ""));
+        ExternalServer p = start(dir, Map.of(), List.of(PROMETHEUS, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn"));
+        for (int i = 0; i < 200 && !listening(port); i++) {
+            if (!p.alive()) {
+                throw new IllegalStateException("prometheus exited: " + p.output());
+            }
+            Thread.sleep(100);
+        }
+        return p;
+    }
+
+    /** A TCP port on 127.0.0.1 that was free a moment ago. */
+    public static int freeTcpPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** The RFC 868 port inetd's internal "time" service listens on. */
     public static final int TIME_PORT = 37;
 
