@@ -29,7 +29,7 @@ final class ImageCanvas implements Canvas {
     }
 
     private Font font(double size, boolean bold) {
-        return new Font(Font.SANS_SERIF, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont((float) size);
+        return new Font("DejaVu Sans", bold ? Font.BOLD : Font.PLAIN, 12).deriveFont((float) size);
     }
 
     @Override

@@ -150,9 +150,9 @@ public final class Plot {
         double left = 96;
         double right = 28;
         double w = WIDTH - left - right;
-        double top = 84;
+        double top = 104;
         double gap = 52;
-        double h = (HEIGHT - top - 56 - 2 * gap) / 3;
+        double h = (HEIGHT - top - 50 - 2 * gap) / 3;
 
         // 1: offset estimate and its error bound
         int n = s.loops.size();
@@ -220,7 +220,8 @@ public final class Plot {
             for (int i = 0; i < tx.length; i++) {
                 c.dot(f3.px(tx[i]), f3.py(vy[i]), tx.length > 600 ? 1.2 : 2.0, col);
             }
-            names.add(e.getKey());
+            long leftOut = e.getValue().stream().filter(p -> (p.status() >> 8) == 0x91).count();
+            names.add(e.getKey() + (2 * leftOut > e.getValue().size() ? " (falseticker)" : ""));
             colors.add(col);
         }
         c.unclip();
