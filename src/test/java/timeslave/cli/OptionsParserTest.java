@@ -271,6 +271,11 @@ class OptionsParserTest {
         "-H m -r|-r needs a value (rate)",
         "-H m extra|unexpected argument extra",
         "-H m --simulate|--simulate must be the first argument",
+        "-H m --metrics 0|--metrics 0: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
+        "-H m --metrics 127.0.0.1:70000|--metrics 127.0.0.1:70000: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
+        "-H m --metrics localhost:|--metrics localhost:: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
+        "-H m --control|--control needs a value (PATH)",
+        "-H m --statsdir|--statsdir needs a value (DIR)",
     })
     void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
@@ -432,11 +437,25 @@ class OptionsParserTest {
     @Test
     void describeListsTheOptionsInForce() throws UsageException {
         assertEquals("-H m -p 37 -w 1 -W 4 -t 4 -T 16 -dd -B -r 210 -D 10000000 -i 0 --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel",
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel"
+                + " --control /run/timeslave/timeslave.sock",
                 run("-H", "m", "-dd", "-B").describe());
         assertEquals("-C /dev/ttyd2 -c TT600 -P /t -m -r 5.5 -D 10000000 -i -5 -Y --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear",
-                run("-C", "/dev/ttyd2", "--leap", "smear", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y").describe());
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear"
+                + " --control none --metrics 127.0.0.1:9123 --statsdir /var/log/timeslave",
+                run("-C", "/dev/ttyd2", "--leap", "smear", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y",
+                        "--control", "none", "--metrics", "9123", "--statsdir", "/var/log/timeslave").describe());
+    }
+
+    // ops12
+    @Test
+    void metricsTakeAnAddressOrJustAPort() throws UsageException {
+        assertEquals("127.0.0.1", run("-H", "m", "--metrics", "9123").ops().metricsHost());
+        assertEquals(9123, run("-H", "m", "--metrics", "9123").ops().metricsPort());
+        assertEquals("::1", run("-H", "m", "--metrics", "[::1]:9100").ops().metricsHost());
+        assertEquals("0.0.0.0", run("-H", "m", "--metrics", "0.0.0.0:9100").ops().metricsHost());
+        assertEquals(0, run("-H", "m").ops().metricsPort(), "off by default");
+        assertEquals(java.util.Optional.empty(), run("-H", "m", "--control", "none").ops().control());
     }
 
     @Test
