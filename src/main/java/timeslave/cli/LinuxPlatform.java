@@ -108,6 +108,14 @@ final class LinuxPlatform implements Platform {
     }
 
     @Override
+    public void notifyServiceManager(String state, SyslogLog log) {
+        String why = timeslave.os.SdNotify.send(System.getenv(timeslave.os.SdNotify.ENV), state);
+        if (why != null) {
+            log.debug(1, "cannot notify the service manager: " + why);
+        }
+    }
+
+    @Override
     public void raisePriority(SyslogLog log) {
         ProcessPriority.raise(ProcessPriority.NATIVE, log);
     }

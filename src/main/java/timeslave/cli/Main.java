@@ -270,6 +270,7 @@ public final class Main {
             }
         }
         ready.ok();
+        platform.notifyServiceManager("READY=1\nSTATUS=following " + ref.name(), log);   // ops12: Type=notify
         if (o.readyFile().isPresent()) {
             platform.stdioToDevNull();
         }
@@ -285,6 +286,7 @@ public final class Main {
             ref.close();
             ops.close();
         }
+        platform.notifyServiceManager("STOPPING=1", log);   // ops12
         log.notice("stopped by " + (stoppedBy.get() == null ? "the main loop" : stoppedBy.get()));
         return EXIT_OK;
     }

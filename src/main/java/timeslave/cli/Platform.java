@@ -57,5 +57,8 @@ interface Platform {
     default Operations operations(Options options, SyslogLog log, timeslave.control.ControlServer.Actions actions) {
         return Operations.none(log);
     }
+    /** Tells a Type=notify service manager {@code state} ("READY=1", "STOPPING=1"); nothing elsewhere. */
+    default void notifyServiceManager(String state, SyslogLog log) {
+    }
     // end ops12
 }

@@ -62,6 +62,13 @@ class MainTest {
         final List<String> membersClosed = Collections.synchronizedList(new ArrayList<>());
         String memberOpenFailure;
         TimetrimStore timetrim;
+        /** ops12: what was told to the service manager (sd_notify). */
+        final List<String> notified = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void notifyServiceManager(String state, SyslogLog log) {
+            notified.add(state);
+        }
 
         @Override
         public OptionsParser parser() {
@@ -456,6 +463,7 @@ class MainTest {
             p.signals.get("USR1").run();
             p.signals.get("USR1").run();
             p.signals.get("USR2").run();
+            p.signals.get("HUP").run();   // ops12: SIGHUP reloads instead of ending the JVM
             p.signals.get("TERM").run();
             assertEquals(0, status.get(10, TimeUnit.SECONDS));
         } finally {
@@ -471,6 +479,9 @@ class MainTest {
         assertTrue(err().contains("timeslave: debugging increased to 2\n"), "-B copies to stderr: " + err());
         assertTrue(err().endsWith("timeslave: stopped by SIGTERM\n"), err());
         assertTrue(p.closed);
+        // ops12
+        assertTrue(p.syslog.contains("NOTICE reload: the command line read"), p.syslog.toString());
+        assertEquals(List.of("READY=1\nSTATUS=following fake:127.0.0.1", "STOPPING=1"), p.notified);
     }
 
     @Test
