@@ -66,7 +66,20 @@ final class LinuxPlatform implements Platform {
     @Override
     public SystemClock clock(Options o, SyslogLog log) {
         LinuxClock real = LinuxClock.system();
-        return o.measureOnly() ? new NullClock(real, log) : real;
+        if (o.measureOnly()) {
+            // ops12: -m is always allowed; say so when another daemon keeps the clock
+            java.util.List<String> others = timeslave.os.OtherTimeDaemons.find(timeslave.os.OtherTimeDaemons.PROC,
+                    ProcessHandle.current().pid());
+            if (!others.isEmpty()) {
+                log.info("another time daemon adjusts this clock: " + String.join(", ", others) + "; -m adjusts nothing");
+            }
+            return new NullClock(real, log);
+        }
+        // ops12: hands off a clock another daemon adjusts, unless --force
+        timeslave.os.ClockGuard g = new timeslave.os.ClockGuard(real, timeslave.os.ClockGuard.system(real), log,
+                o.ops().force(), o.once());
+        g.check();
+        return g;
     }
 
     @Override

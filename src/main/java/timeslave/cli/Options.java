@@ -59,11 +59,14 @@ public record Options(boolean serial, String master, String clockType, Optional<
      * @param metricsHost --metrics: the address to listen on (loopback unless given)
      * @param metricsPort --metrics: the TCP port, 0 for off
      * @param statsDir    --statsdir: where loopstats and peerstats are written, if anywhere
+     * @param force       --force: adjust the clock even while another time daemon does
      */
-    public record Ops(Optional<Path> control, String metricsHost, int metricsPort, Optional<Path> statsDir) {
+    public record Ops(Optional<Path> control, String metricsHost, int metricsPort, Optional<Path> statsDir,
+                      boolean force) {
         /** Nothing but the default control socket. */
         public static Ops defaults() {
-            return new Ops(Optional.of(timeslave.control.ControlServer.DEFAULT_PATH), "127.0.0.1", 0, Optional.empty());
+            return new Ops(Optional.of(timeslave.control.ControlServer.DEFAULT_PATH), "127.0.0.1", 0, Optional.empty(),
+                    false);
         }
     }
     // end ops12
@@ -137,6 +140,9 @@ public record Options(boolean serial, String master, String clockType, Optional<
             w.add("--metrics " + ops.metricsHost() + ":" + ops.metricsPort());
         }
         ops.statsDir().ifPresent(p -> w.add("--statsdir " + p));
+        if (ops.force()) {
+            w.add("--force");
+        }
         return String.join(" ", w);
     }
 

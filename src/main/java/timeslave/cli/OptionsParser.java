@@ -89,7 +89,7 @@ public final class OptionsParser {
     private static final Set<String> REPEATABLE = Set.of("H");
     /** Options without a value; every other option but {@link #REPEATABLE} may be given once per source. */
     private static final Set<String> FLAGS = Set.of("m", "d", "B", "q", "Q", "Y", "help", "version", "once", "set",
-            "simulate");
+            "simulate", "force");
 
     private final Path defaultOptionsFile;
     private final Function<String, OptionalInt> udpServices;
@@ -152,6 +152,7 @@ public final class OptionsParser {
         o.addOption(longArg("metrics", "[ADDR:]PORT", "serve Prometheus metrics over HTTP at /metrics on PORT"
                 + " (address 127.0.0.1 unless given) [off]"));
         o.addOption(longArg("statsdir", "DIR", "write ntpd-style loopstats and peerstats there, one file a day [off]"));
+        o.addOption(longFlag("force", "adjust the clock even while another time daemon (chronyd, ntpd, ...) does"));
         // end ops12
         o.addOption(longFlag("help", "print this list and exit"));
         o.addOption(longFlag("version", "print the version and exit"));
@@ -489,7 +490,8 @@ public final class OptionsParser {
         if (stats != null && stats.value.isBlank()) {
             throw new UsageException(stats.label() + ": statsdir must be a directory");
         }
-        return new Options.Ops(socket, host, port, stats == null ? Optional.empty() : Optional.of(path(stats.value)));
+        return new Options.Ops(socket, host, port, stats == null ? Optional.empty() : Optional.of(path(stats.value)),
+                m.flag("force"));
     }
     // end ops12
 
@@ -599,7 +601,7 @@ public final class OptionsParser {
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore]",
-                "                 [--control PATH|none] [--metrics [ADDR:]PORT] [--statsdir DIR]",
+                "                 [--control PATH|none] [--metrics [ADDR:]PORT] [--statsdir DIR] [--force]",
                 "                 [--once [--set]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }
