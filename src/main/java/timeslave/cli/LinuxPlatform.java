@@ -55,12 +55,15 @@ final class LinuxPlatform implements Platform {
      */
     @Override
     public SyslogLog log(Options o, PrintStream stderr) {
+        // ops12: -B lines on stderr carry the time, except in the journal, which stamps them itself
+        boolean journal = Stdio.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
+        Clock stamps = journal ? null : Clock.systemUTC();
         if (o.syslogPath().isEmpty()) {
-            return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel());
+            return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel(), stamps);
         }
         Syslog syslog = new Syslog(o.syslogPath().get(), "timeslave", Clock.systemDefaultZone(), stderr);
-        boolean copy = o.foreground() && !Stdio.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
-        return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel());
+        boolean copy = o.foreground() && !journal;
+        return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel(), stamps);
     }
 
     @Override

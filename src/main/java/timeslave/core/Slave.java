@@ -262,6 +262,7 @@ public final class Slave {
             log.info("offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
+            wouldDo(filter, e);
             long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, e, now);
             return interval;
@@ -292,6 +293,28 @@ public final class Slave {
         }
         return intervalNanos;
     }
+
+    // ops12: -m says what it would have done.
+    private double loggedWouldTrim = Double.NaN;
+
+    /**
+     * Under -m: the step the discipline would make now (the rule of {@link #handle}: beyond the step
+     * threshold and the newest samples agreeing), and the frequency it would set once that moved 1 ppm.
+     */
+    private void wouldDo(Filter filter, Estimate e) {
+        double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
+        if (Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
+                && Math.abs(median) > settings.stepThresholdNanos() && Math.signum(median) == Math.signum(e.offsetNanos())) {
+            log.info("-m: would step the clock by " + Seconds.signed(e.offsetNanos()) + " s");
+        }
+        double trim = settings.initDriftNsPerSec() + e.freqNsPerSec();
+        if (e.samples() >= Schedule.PRIMED_MEASUREMENTS && (Double.isNaN(loggedWouldTrim)
+                || Math.abs(trim - loggedWouldTrim) >= SAVE_LOG_CHANGE_NS_PER_SEC)) {
+            log.info("-m: would set the frequency to " + Seconds.ppm(trim) + " ppm (timetrim " + Math.round(trim) + " ns/s)");
+            loggedWouldTrim = trim;
+        }
+    }
+    // end ops12
 
     /**
      * Asks the schedule for the wait after a good measurement, first telling the long-baseline

@@ -75,4 +75,14 @@ class LauncherHomeTest {
             }
         }
     }
+
+    /** The manual's -H paragraph read "at most 8 masters in all (at most 8 masters (-H and -C together), not n)". */
+    @Test
+    void theManualsHParagraphSaysTheLimitOnce() throws Exception {
+        String man = Files.readString(Path.of("man/timeslave.1m"));
+        int h = man.indexOf(".BI \\-H \" netmaster\"");
+        assertTrue(h >= 0);
+        String para = man.substring(h, man.indexOf(".TP", h + 1));
+        assertEquals(1, para.split("at most 8 masters", -1).length - 1, para);
+    }
 }

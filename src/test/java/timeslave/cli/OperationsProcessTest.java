@@ -49,7 +49,9 @@ class OperationsProcessTest {
             Path socket = dir.resolve("run/timeslave.sock");
             try (TimeslaveProcess ts = TimeslaveProcess.startExactly(List.of("-B", "--options", options.toString(),
                     "--control", socket.toString(), "--syslog", "none"))) {
-                ts.next("started", 30);
+                String started = ts.next("started", 30);
+                assertTrue(started.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ timeslave: timeslave \\S+ started: .*"),
+                        "-B lines on stderr carry the UTC time: " + started);
                 String wait = ctl(socket, "waitsync", "60", "0.01");
                 assertTrue(wait.startsWith("0\n"), wait + ts.seen());
                 String tracking = ctl(socket, "tracking");

@@ -123,4 +123,29 @@ class SlaveStatusTest {
         s.run();
         assertEquals(1, last().steps(), t.log.lines.toString());
     }
+
+    /** -m says what it would have done: the step, and the frequency once it is known. */
+    @Test
+    void measureOnlySaysItWouldStepAndWhatFrequencyItWouldSet() throws Exception {
+        SlaveTest.Scripted base = t.new Scripted();
+        Reference ref = new Reference() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Sample measure() throws MeasurementException {
+                Sample s = base.measure();
+                return new Sample("fake", s.monoNanos(), s.localNanos(), 2_600_000_000L, s.delayNanos(), s.errorNanos());
+            }
+        };
+        Slave s = t.slave(Settings.defaults().withMeasureOnly(true).withInitDriftNsPerSec(5_000), ref,
+                new TimetrimStore.Memory(OptionalLong.empty()), 30);
+        s.run();
+        assertTrue(t.log.lines.contains("INFO -m: would step the clock by +2.600000000 s"), t.log.lines.toString());
+        assertTrue(t.log.lines.stream().anyMatch(l -> l.matches("INFO -m: would set the frequency to \\+5\\.0\\d\\d ppm \\(timetrim 50\\d\\d ns/s\\)")),
+                t.log.lines.toString());
+        assertEquals(java.util.List.of(), t.clock.writes, "and writes nothing");
+    }
 }
