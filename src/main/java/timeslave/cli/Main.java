@@ -108,7 +108,7 @@ public final class Main {
             }
         } catch (OpenFailure e) {
             err.println("timeslave: " + e.master + ": " + e.getMessage());
-            return EXIT_FAILURE;
+            return e instanceof SameServer ? EXIT_USAGE : EXIT_FAILURE;
         } catch (MeasurementException e) {
             err.println("timeslave: " + masterNames(o) + ": " + e.getMessage());
             return EXIT_FAILURE;
@@ -132,7 +132,7 @@ public final class Main {
     }
 
     /** A master that could not be opened, and which one. */
-    static final class OpenFailure extends MeasurementException {
+    static class OpenFailure extends MeasurementException {
         final String master;
 
         OpenFailure(String master, MeasurementException cause) {
@@ -155,6 +155,7 @@ public final class Main {
                 throw new OpenFailure(o.master(), e);
             }
         }
+        sameServerTwice(o);   // ops12
         List<Reference> opened = new ArrayList<>();
         try {
             for (Options.Master m : o.masters()) {
@@ -173,6 +174,50 @@ public final class Main {
             throw e;
         }
     }
+
+    // ops12
+    /** Two names of one server (same address and port after resolving): a usage error, status 2. */
+    static final class SameServer extends OpenFailure {
+        SameServer(String masters, String message) {
+            super(masters, message);
+        }
+    }
+
+    /**
+     * Refuses two -H that resolve to a common address and port (-H sntp:127.0.0.1 -H sntp:localhost):
+     * one server would have two votes. A name that does not resolve is left for its open to report.
+     */
+    static void sameServerTwice(Options o) throws SameServer {
+        List<String> names = new ArrayList<>();
+        List<java.util.Set<java.net.InetSocketAddress>> addresses = new ArrayList<>();
+        for (Options.Master m : o.masters()) {
+            if (m.serial()) {
+                continue;
+            }
+            java.util.Set<java.net.InetSocketAddress> set = new java.util.LinkedHashSet<>();
+            try {
+                timeslave.ref.References.Spec sp = timeslave.ref.References.spec(m.spec(), o.timePort());
+                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(sp.host())) {
+                    set.add(new java.net.InetSocketAddress(a, sp.port()));
+                }
+            } catch (MeasurementException | java.net.UnknownHostException e) {
+                continue;
+            }
+            for (int i = 0; i < addresses.size(); i++) {
+                for (java.net.InetSocketAddress a : set) {
+                    if (addresses.get(i).contains(a)) {
+                        String where = (a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
+                                + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+                        throw new SameServer(names.get(i) + "," + m.spec(), "masters " + names.get(i) + " and " + m.spec()
+                                + " are the same server (" + where + "): it would have two votes");
+                    }
+                }
+            }
+            names.add(m.spec());
+            addresses.add(set);
+        }
+    }
+    // end ops12
 
     /** The masters as given, joined by commas (for messages). */
     static String masterNames(Options o) {
@@ -225,7 +270,7 @@ public final class Main {
                 err.println("timeslave: " + msg);
             }
             ready.fail(msg);
-            return EXIT_FAILURE;
+            return e instanceof SameServer ? EXIT_USAGE : EXIT_FAILURE;   // ops12
         }
         Slave slave = new Slave(o.settings(platform.time().monotonicNanos()), ref, clock,
                 platform.scheduler(platform.time()), log, timetrim);

@@ -358,6 +358,12 @@ public final class OptionsParser {
             if (h.isBlank()) {
                 throw new UsageException(masterSource.origin + "-H: netmaster must not be empty");
             }
+            // ops12: a bad -H is a usage error (status 2) naming the file it came from, not a failure at open
+            try {
+                timeslave.ref.References.spec(h, MAX_PORT);
+            } catch (timeslave.time.MeasurementException e) {
+                throw new UsageException(masterSource.origin + e.getMessage());
+            }
             if (masters.stream().anyMatch(x -> x.spec().equalsIgnoreCase(h))) {
                 throw new UsageException(masterSource.origin + "-H " + h + " given twice");
             }

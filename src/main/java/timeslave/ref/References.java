@@ -16,52 +16,10 @@ public final class References {
     /** Opens the network reference named by {@code spec} (the -H argument). */
     public static Reference network(String spec, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException {
-        // Forms: "host" or "[v6]" (RFC 868 + ICMP; port from -p), "sntp:host[:port]" (123),
-        // "tai:host[:port]" (4014, taiclockd's label = POSIX + 10 s), "taitrue:host[:port]" (4014,
-        // true TAI labels converted with the leap-seconds.list). IPv6 literals go in brackets.
-        int colon = spec.indexOf(':');
-        String scheme = colon > 0 && spec.substring(0, colon).matches("[a-z]+") ? spec.substring(0, colon) : "";
-        if (!scheme.isEmpty() && !java.util.Set.of("sntp", "tai", "taitrue").contains(scheme)) {
-            throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec
-                    + "': use host, sntp:host[:port], tai:host[:port] or taitrue:host[:port] (IPv6 in brackets)");
-        }
-        String rest = scheme.isEmpty() ? spec : spec.substring(colon + 1);
-        String host;
-        String portText = null;
-        if (rest.startsWith("[")) {
-            int close = rest.indexOf(']');
-            if (close < 0 || (close + 1 < rest.length() && rest.charAt(close + 1) != ':')) {
-                throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': unclosed '[' in IPv6 address");
-            }
-            host = rest.substring(1, close);
-            portText = close + 1 < rest.length() ? rest.substring(close + 2) : null;
-        } else {
-            int c = rest.lastIndexOf(':');
-            if (c >= 0 && rest.indexOf(':') != c) {
-                throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': put an IPv6 address in brackets");
-            }
-            host = c >= 0 ? rest.substring(0, c) : rest;
-            portText = c >= 0 ? rest.substring(c + 1) : null;
-        }
-        if (host.isEmpty() || (scheme.isEmpty() && portText != null)) {
-            throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec
-                    + "': " + (host.isEmpty() ? "no host" : "the time service port is set with -p, not in -H"));
-        }
-        int port = switch (scheme) {
-            case "sntp" -> timeslave.ref.sntp.SntpReference.DEFAULT_PORT;
-            case "tai", "taitrue" -> timeslave.ref.taiclock.TaiclockReference.DEFAULT_PORT;
-            default -> config.timePort();
-        };
-        if (portText != null) {
-            try {
-                port = Integer.parseInt(portText);
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 1 || port > 65535) {
-                throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': port '" + portText + "' is not 1..65535");
-            }
-        }
+        Spec parsed = spec(spec, config.timePort());
+        String scheme = parsed.scheme();
+        String host = parsed.host();
+        int port = parsed.port();
         java.net.InetAddress address;
         try {
             address = java.net.InetAddress.getByName(host);
@@ -99,6 +57,67 @@ public final class References {
                 }
                 return timeslave.ref.rfc868.Rfc868IcmpReference.open(name, v4, config, time, log);
         }
+    }
+
+    /**
+     * A -H argument taken apart (ops12: checked by the options parser, so a bad one is a usage error).
+     *
+     * @param scheme "" (RFC 868 + ICMP), "sntp", "tai" or "taitrue"
+     * @param host   the host name or address, IPv6 without its brackets
+     * @param port   the port given, or the scheme's default
+     */
+    public record Spec(String scheme, String host, int port) {
+    }
+
+    /** Takes {@code spec} apart; {@code timePort} is -p, the RFC 868 port. Throws with the reason. */
+    public static Spec spec(String spec, int timePort) throws MeasurementException {
+        // Forms: "host" or "[v6]" (RFC 868 + ICMP; port from -p), "sntp:host[:port]" (123),
+        // "tai:host[:port]" (4014, taiclockd's label = POSIX + 10 s), "taitrue:host[:port]" (4014,
+        // true TAI labels converted with the leap-seconds.list). IPv6 literals go in brackets.
+        int colon = spec.indexOf(':');
+        String scheme = colon > 0 && spec.substring(0, colon).matches("[a-z]+") ? spec.substring(0, colon) : "";
+        if (!scheme.isEmpty() && !java.util.Set.of("sntp", "tai", "taitrue").contains(scheme)) {
+            throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec
+                    + "': use host, sntp:host[:port], tai:host[:port] or taitrue:host[:port] (IPv6 in brackets)");
+        }
+        String rest = scheme.isEmpty() ? spec : spec.substring(colon + 1);
+        String host;
+        String portText = null;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0 || (close + 1 < rest.length() && rest.charAt(close + 1) != ':')) {
+                throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': unclosed '[' in IPv6 address");
+            }
+            host = rest.substring(1, close);
+            portText = close + 1 < rest.length() ? rest.substring(close + 2) : null;
+        } else {
+            int c = rest.lastIndexOf(':');
+            if (c >= 0 && rest.indexOf(':') != c) {
+                throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': put an IPv6 address in brackets");
+            }
+            host = c >= 0 ? rest.substring(0, c) : rest;
+            portText = c >= 0 ? rest.substring(c + 1) : null;
+        }
+        if (host.isEmpty() || (scheme.isEmpty() && portText != null)) {
+            throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec
+                    + "': " + (host.isEmpty() ? "no host" : "the time service port is set with -p, not in -H"));
+        }
+        int port = switch (scheme) {
+            case "sntp" -> timeslave.ref.sntp.SntpReference.DEFAULT_PORT;
+            case "tai", "taitrue" -> timeslave.ref.taiclock.TaiclockReference.DEFAULT_PORT;
+            default -> timePort;
+        };
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': port '" + portText + "' is not 1..65535");
+            }
+        }
+        return new Spec(scheme, host, port);
     }
 
     /** Opens the serial receiver on {@code tty} (the -C argument) of type {@code config.clockType()}. */

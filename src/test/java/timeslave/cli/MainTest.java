@@ -500,4 +500,26 @@ class MainTest {
         assertEquals("NOTICE stopped by SIGINT", p.syslog.get(p.syslog.size() - 1));
         assertEquals("", err(), "without -B nothing goes to stderr");
     }
+
+    // ops12
+    @Test
+    void oneServerUnderTwoNamesIsRefusedAsAUsageError() throws Exception {
+        FakePlatform p = new FakePlatform();
+        assertEquals(2, run(p, "--once", "-H", "sntp:127.0.0.1:9", "-H", "sntp:localhost:9"));
+        assertEquals("timeslave: sntp:127.0.0.1:9,sntp:localhost:9: masters sntp:127.0.0.1:9 and sntp:localhost:9 are the same"
+                + " server (127.0.0.1:9): it would have two votes\n", err());
+        FakePlatform q = new FakePlatform();
+        assertEquals(2, run(q, "-B", "-m", "-H", "sntp:127.0.0.1", "-H", "sntp:127.0.0.1:123"));
+        assertTrue(q.syslog.contains("ERR cannot open sntp:127.0.0.1,sntp:127.0.0.1:123: masters sntp:127.0.0.1 and"
+                + " sntp:127.0.0.1:123 are the same server (127.0.0.1:123): it would have two votes"), q.syslog.toString());
+    }
+
+    @Test
+    void differentPortsOfOneHostAreDifferentServers() throws Exception {
+        FakePlatform p = new FakePlatform();
+        p.memberOffsets.put("sntp:127.0.0.1:9", 1_000L);
+        p.memberOffsets.put("sntp:localhost:10", 1_000L);
+        run(p, "--once", "-H", "sntp:127.0.0.1:9", "-H", "sntp:localhost:10");
+        assertTrue(!err().contains("same server"), err());
+    }
 }

@@ -271,6 +271,9 @@ class OptionsParserTest {
         "-H m -r|-r needs a value (rate)",
         "-H m extra|unexpected argument extra",
         "-H m --simulate|--simulate must be the first argument",
+        "-H sntp:127.0.0.1:99999|bad -H 'sntp:127.0.0.1:99999': port '99999' is not 1..65535",
+        "-H sntp:|bad -H 'sntp:': no host",
+        "-H ntp:host|bad -H 'ntp:host': use host, sntp:host[:port], tai:host[:port] or taitrue:host[:port] (IPv6 in brackets)",
         "-H m --metrics 0|--metrics 0: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
         "-H m --metrics 127.0.0.1:70000|--metrics 127.0.0.1:70000: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
         "-H m --metrics localhost:|--metrics localhost:: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
@@ -448,6 +451,13 @@ class OptionsParserTest {
     }
 
     // ops12
+    @Test
+    void aBadHInTheOptionsFileNamesTheFile() throws IOException {
+        Path f = file("o", "-H sntp:127.0.0.1:99999\n");
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> parser(f).parse(List.of()));
+        assertEquals(f + ": bad -H 'sntp:127.0.0.1:99999': port '99999' is not 1..65535", e.getMessage());
+    }
+
     @Test
     void metricsTakeAnAddressOrJustAPort() throws UsageException {
         assertEquals("127.0.0.1", run("-H", "m", "--metrics", "9123").ops().metricsHost());
