@@ -10,7 +10,6 @@ import timeslave.os.LinuxClock;
 import timeslave.os.NullClock;
 import timeslave.os.ProcessPriority;
 import timeslave.os.Signals;
-import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
 import timeslave.os.Stdio;
@@ -61,8 +60,9 @@ final class LinuxPlatform implements Platform {
         if (o.syslogPath().isEmpty()) {
             return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel(), stamps);
         }
-        Syslog syslog = new Syslog(o.syslogPath().get(), "timeslave", Clock.systemDefaultZone(), stderr);
         boolean copy = o.foreground() && !journal;
+        // ops12: nothing listening at the syslog socket falls back to journald's, a file, or stderr, and says so
+        SyslogSink syslog = timeslave.os.FallbackSyslog.system(o.syslogPath().get(), stderr, copy);
         return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel(), stamps);
     }
 
