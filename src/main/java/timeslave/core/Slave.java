@@ -171,7 +171,7 @@ public final class Slave {
                     failures++;
                     status.failed(reason);
                     if (!unreachable && failures >= UNREACHABLE_AFTER_FAILURES) {
-                        health(Priority.ERR, "master " + reference.name() + " unreachable: " + reason);
+                        health(Priority.ERR, "master " + reference.name() + " " + failingWord(e) + ": " + reason);
                         unreachable = true;
                     } else {
                         log.debug(1, "master " + reference.name() + ": " + reason);
@@ -218,6 +218,15 @@ public final class Slave {
             long deadline = settings.measureOnly() ? nextMeasureMono : Math.min(nextMeasureMono, discipline.slewEndMono());
             scheduler.waitUntil(Math.min(deadline, leap.nextMono()));
         }
+    }
+
+    /**
+     * ops12: "unreachable" for a master that did not answer (or a bug in its reference, as before);
+     * "failing" for one that answered with something unusable (a bad date, a refusal, a local error).
+     */
+    static String failingWord(Exception e) {
+        return e instanceof MeasurementException m && m.kind != MeasurementException.Kind.UNREACHABLE ? "failing"
+                : "unreachable";
     }
 
     /** Logs a change of the master's health, at debug level when the reference reports its own. */

@@ -148,4 +148,24 @@ class SlaveStatusTest {
                 t.log.lines.toString());
         assertEquals(java.util.List.of(), t.clock.writes, "and writes nothing");
     }
+
+    /** A master that answers with something unusable is "failing", not "unreachable". */
+    @Test
+    void aMasterThatAnswersBadlyIsFailingNotUnreachable() throws Exception {
+        Reference ref = new Reference() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Sample measure() throws MeasurementException {
+                throw new MeasurementException(MeasurementException.Kind.BAD_REPLY, "date 1999-01-01 from the receiver");
+            }
+        };
+        Slave s = t.slave(Settings.defaults().withMeasureOnly(true), ref, new TimetrimStore.Memory(OptionalLong.empty()), 5);
+        s.run();
+        assertTrue(t.log.lines.contains("ERR master fake failing: date 1999-01-01 from the receiver"), t.log.lines.toString());
+        assertTrue(t.log.lines.stream().noneMatch(l -> l.contains("unreachable")), t.log.lines.toString());
+    }
 }
