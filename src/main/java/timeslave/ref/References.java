@@ -36,13 +36,7 @@ public final class References {
                 return new timeslave.ref.taiclock.TaiclockReference(name, server,
                         timeslave.ref.taiclock.TaiScale.posixPlus10(), config, time, log);
             case "taitrue":
-                timeslave.time.LeapSeconds table;
-                try {
-                    table = timeslave.time.LeapSeconds.load(config.leapSecondsFile());
-                } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
-                    throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file "
-                            + config.leapSecondsFile() + ": " + e.getMessage(), e);
-                }
+                timeslave.time.LeapSeconds table = leapSeconds(config, name, log);   // ops12: with Debian's copy
                 if (table.expiredAt(Math.floorDiv(time.realtimeNanos(), 1_000_000_000L))) {
                     log.warning("leap-seconds file " + config.leapSecondsFile() + " expired on "
                             + java.time.Instant.ofEpochSecond(table.expiresPosixSeconds())
@@ -119,6 +113,59 @@ public final class References {
         }
         return new Spec(scheme, host, port);
     }
+
+    // ops12
+    /** Debian's tzdata copy of the leap-seconds file, tried when the default one is missing or expires earlier. */
+    public static final java.nio.file.Path DEBIAN_LEAP_SECONDS = java.nio.file.Path.of("/usr/share/zoneinfo/leap-seconds.list");
+
+    /**
+     * taitrue:'s table: the --leap-seconds file, or, when that is the default one and is missing,
+     * unusable or expires earlier, Debian's copy (as the daemon's --leap does).
+     */
+    static timeslave.time.LeapSeconds leapSeconds(ReferenceConfig config, String name, Log log) throws MeasurementException {
+        java.nio.file.Path file = config.leapSecondsFile();
+        java.nio.file.Path fallback = file.equals(ReferenceConfig.defaults().leapSecondsFile()) ? DEBIAN_LEAP_SECONDS : null;
+        timeslave.time.LeapSeconds table = null;
+        String problem = null;
+        try {
+            table = timeslave.time.LeapSeconds.load(file);
+        } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
+            problem = why(e);
+        }
+        if (fallback != null) {
+            try {
+                timeslave.time.LeapSeconds other = timeslave.time.LeapSeconds.load(fallback);
+                if (table == null || other.expiresPosixSeconds() > table.expiresPosixSeconds()) {
+                    log.info("leap-seconds file " + fallback + " used for " + name + ": " + file
+                            + (table == null ? ": " + problem : " expires earlier"));
+                    return other;
+                }
+            } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
+                if (table == null) {
+                    problem += "; nor " + fallback + ": " + why(e);
+                }
+            }
+        }
+        if (table == null) {
+            throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file " + file + ": "
+                    + problem);
+        }
+        return table;
+    }
+
+    /** A file problem in words: "no such file", "is a directory", or the format error. */
+    private static String why(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.toLowerCase(java.util.Locale.ROOT).equals("is a directory")
+                ? "is a directory" : m;
+    }
+    // end ops12
 
     /** Opens the serial receiver on {@code tty} (the -C argument) of type {@code config.clockType()}. */
     public static Reference serial(String tty, ReferenceConfig config, TimeSource time, Log log)
