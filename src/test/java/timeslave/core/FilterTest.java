@@ -155,6 +155,31 @@ class FilterTest {
         assertTrue(!f.newestAgree(3), "0±0.1 ms, 0.25±0.1 ms, 0±0.1 ms: no line within -D meets all three");
     }
 
+    /** A bound wider than 16 s says nothing to act on: refused, neither held nor counted toward a jump. */
+    @Test
+    void aSampleWhoseBoundIsBeyondSixteenSecondsIsRefused() {
+        Filter f = filter();
+        assertEquals(Filter.Verdict.REJECTED_BOUND, f.add(new Sample("t", T0, T0, 0, 0, 16 * SEC + 1)));
+        assertEquals(0, f.size());
+        assertEquals(Filter.Verdict.ACCEPTED, f.add(new Sample("t", T0, T0, 0, 0, 16 * SEC)));
+    }
+
+    /** What agreeing samples allow: the fit's frequency when they allow it, and never beyond their bounds. */
+    @Test
+    void theAgreedIntervalLiesWithinEverySamplesBound() {
+        Filter f = filter();
+        f.add(new Sample("t", T0, T0, 1_000_000_000, 200_000, 100_000));
+        f.add(new Sample("t", T0 + 2 * SEC, T0, 1_000_050_000, 200_000, 100_000));
+        f.add(new Sample("t", T0 + 4 * SEC, T0, 1_000_100_000, 200_000, 100_000));
+        double[] iv = f.agreedInterval(3, T0 + 4 * SEC, 25_000);
+        assertEquals(1_000_100_000 - 105_000, iv[0], 1);
+        assertEquals(1_000_100_000 + 105_000, iv[1], 1);
+        double[] wild = f.agreedInterval(3, T0 + 4 * SEC, 5e17);
+        assertTrue(wild[0] >= 1_000_100_000 - 105_000 && wild[1] <= 1_000_100_000 + 105_000 + 210_000,
+                "a wild frequency is held to the slopes the samples allow: " + wild[0] + " " + wild[1]);
+        assertEquals(null, f.agreedInterval(4, T0 + 4 * SEC, 0), "too few samples");
+    }
+
     @Test
     void disagreeingSamplesDoNotAgree() {
         Filter f = filter();
