@@ -80,7 +80,7 @@ final class LinuxPlatform implements Platform {
         }
         // ops12: hands off a clock another daemon adjusts, unless --force
         timeslave.os.ClockGuard g = new timeslave.os.ClockGuard(real, timeslave.os.ClockGuard.system(real), log,
-                o.ops().force(), o.once());
+                o.force(), o.once());
         g.check();
         return g;
     }

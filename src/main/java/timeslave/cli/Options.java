@@ -40,6 +40,9 @@ import timeslave.ref.ReferenceConfig;
  * @param optionsFile        the options file that was read, if any
  * @param leap               --leap: what is done about leap seconds
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
+ * @param panicNanos         --panic: the panic limit, 0 for none
+ * @param force              --force: with --once --set, step even beyond the panic limit; for the daemon
+ *                           (ops12), adjust the clock even while another time daemon does
  * @param ops                --control, --metrics, --statsdir (ops12)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
@@ -49,7 +52,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
-                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters, Ops ops) {
+                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
+                      long panicNanos, boolean force, Ops ops) {
 
     // ops12: status and control, metrics, statistics.
     /**
@@ -59,14 +63,11 @@ public record Options(boolean serial, String master, String clockType, Optional<
      * @param metricsHost --metrics: the address to listen on (loopback unless given)
      * @param metricsPort --metrics: the TCP port, 0 for off
      * @param statsDir    --statsdir: where loopstats and peerstats are written, if anywhere
-     * @param force       --force: adjust the clock even while another time daemon does
      */
-    public record Ops(Optional<Path> control, String metricsHost, int metricsPort, Optional<Path> statsDir,
-                      boolean force) {
+    public record Ops(Optional<Path> control, String metricsHost, int metricsPort, Optional<Path> statsDir) {
         /** Nothing but the default control socket. */
         public static Ops defaults() {
-            return new Ops(Optional.of(timeslave.control.ControlServer.DEFAULT_PATH), "127.0.0.1", 0, Optional.empty(),
-                    false);
+            return new Ops(Optional.of(timeslave.control.ControlServer.DEFAULT_PATH), "127.0.0.1", 0, Optional.empty());
         }
     }
     // end ops12
@@ -87,7 +88,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         return Settings.defaults().withRateNanos(rateNanos).withMaxRateNanos(maxRateNanos)
                 .withMaxDriftNsPerSec(maxDriftNsPerSec).withInitDriftNsPerSec(initDriftNsPerSec)
                 .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed)
-                .withLeap(leap);
+                .withLeap(leap).withPanicNanos(panicNanos);
     }
 
     /** The options in force, as one canonical command line (logged at start). */
@@ -133,6 +134,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--syslog " + syslogPath.map(Path::toString).orElse(OptionsParser.NO_SYSLOG));
         w.add("--leap-seconds " + leapSecondsFile);
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
+        w.add("--panic " + seconds(panicNanos));
         optionsFile.ifPresent(p -> w.add("--options " + p));
         // ops12
         w.add("--control " + ops.control().map(Path::toString).orElse(OptionsParser.NO_CONTROL));
@@ -140,7 +142,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
             w.add("--metrics " + ops.metricsHost() + ":" + ops.metricsPort());
         }
         ops.statsDir().ifPresent(p -> w.add("--statsdir " + p));
-        if (ops.force()) {
+        if (force) {
             w.add("--force");
         }
         return String.join(" ", w);

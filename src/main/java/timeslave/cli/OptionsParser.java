@@ -74,6 +74,9 @@ public final class OptionsParser {
     // ops12: --control none turns the control socket off.
     public static final String NO_CONTROL = "none";
     private static final Pattern METRICS = Pattern.compile("(?:(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):)?([0-9]{1,5})");
+    // --- panic limit (issue 9): --panic SECONDS, --force ---
+    /** --panic: 0 (no limit) to 100 years. */
+    static final BigDecimal MAX_PANIC_S = new BigDecimal("3155760000");
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}");
@@ -84,7 +87,7 @@ public final class OptionsParser {
 
     /** Options that make sense only on the command line, never in the options file. */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("help", "version", "once", "set", "options",
-            "detached", "simulate");
+            "detached", "simulate", "force");
     /** Options with a value that may be repeated: -H names one more master each time. */
     private static final Set<String> REPEATABLE = Set.of("H");
     /** Options without a value; every other option but {@link #REPEATABLE} may be given once per source. */
@@ -137,6 +140,12 @@ public final class OptionsParser {
         o.addOption(flag("Y", "take the year from the modification date of the -P file"));
         o.addOption(longFlag("once", "measure once, print one line and exit"));
         o.addOption(longFlag("set", "with --once: step the clock by the measured offset"));
+        // --- panic limit (issue 9) ---
+        o.addOption(longArg("panic", "SECONDS", "an offset beyond this is corrected only before the first"
+                + " synchronisation, once 3 measurements over 60 s agree; 0: no limit, 0-" + MAX_PANIC_S.toPlainString()
+                + " [" + Options.seconds(Settings.DEFAULT_PANIC_NANOS) + "]"));
+        o.addOption(longFlag("force", "with --once --set: step even beyond --panic; the daemon: adjust the clock even while"
+                + " another time daemon (chronyd, ntpd, ...) does"));
         o.addOption(longFlag("simulate", "run the simulator with the words that follow (must come first)"));
         o.addOption(longArg("options", "FILE", "options file; the command line wins [" + DEFAULT_OPTIONS_FILE + "]"));
         o.addOption(longArg("syslog", "PATH", "syslog socket, or none [" + DEFAULT_SYSLOG + "]"));
@@ -152,7 +161,6 @@ public final class OptionsParser {
         o.addOption(longArg("metrics", "[ADDR:]PORT", "serve Prometheus metrics over HTTP at /metrics on PORT"
                 + " (address 127.0.0.1 unless given) [off]"));
         o.addOption(longArg("statsdir", "DIR", "write ntpd-style loopstats and peerstats there, one file a day [off]"));
-        o.addOption(longFlag("force", "adjust the clock even while another time daemon (chronyd, ntpd, ...) does"));
         // end ops12
         o.addOption(longFlag("help", "print this list and exit"));
         o.addOption(longFlag("version", "print the version and exit"));
@@ -451,6 +459,17 @@ public final class OptionsParser {
         if (set && measureOnly) {
             throw new UsageException("--set cannot be used with -m");
         }
+        // --- panic limit (issue 9) ---
+        long panic = opt(m.get("panic"), Settings.DEFAULT_PANIC_NANOS,
+                v -> seconds(v, BigDecimal.ZERO, MAX_PANIC_S, "panic"));
+        boolean force = cmd.has("force");
+        // ops12: the daemon takes --force too (adjust while another time daemon does); --once only with --set
+        if (force && once && !set) {
+            throw new UsageException("--force requires --once --set");
+        }
+        if (force && measureOnly) {
+            throw new UsageException("--force cannot be used with -m");
+        }
         int debug = cmd.has("d") ? cmd.count("d") : file.count("d");
         Val syslog = m.get("syslog");
         Val leap = m.get("leap-seconds");
@@ -464,7 +483,7 @@ public final class OptionsParser {
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
                 ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode,
-                List.copyOf(masters), ops);
+                List.copyOf(masters), panic, force, ops);
     }
 
     // ops12: --control, --metrics, --statsdir.
@@ -496,8 +515,7 @@ public final class OptionsParser {
         if (stats != null && stats.value.isBlank()) {
             throw new UsageException(stats.label() + ": statsdir must be a directory");
         }
-        return new Options.Ops(socket, host, port, stats == null ? Optional.empty() : Optional.of(path(stats.value)),
-                m.flag("force"));
+        return new Options.Ops(socket, host, port, stats == null ? Optional.empty() : Optional.of(path(stats.value)));
     }
     // end ops12
 
@@ -606,9 +624,9 @@ public final class OptionsParser {
                 "                 [--max-rate DURATION]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
-                "                 [--leap kernel|smear|ignore]",
+                "                 [--leap kernel|smear|ignore] [--panic SECONDS]",
                 "                 [--control PATH|none] [--metrics [ADDR:]PORT] [--statsdir DIR] [--force]",
-                "                 [--once [--set]] -H netmaster ... [-C tty] | -C tty",
+                "                 [--once [--set [--force]]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }
 

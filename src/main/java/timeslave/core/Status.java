@@ -29,7 +29,7 @@ import java.util.Map;
  * @param goodMeasurements        measurements used so far
  * @param failedMeasurements      measurements that failed (no sample at all)
  * @param steps                   clock steps made (or, under -m, none)
- * @param rejected                samples the filter refused, by reason ("spike", "drift", "jump", "leap_window")
+ * @param rejected                samples the filter refused, by reason ("spike", "drift", "bound", "jump", "leap_window")
  * @param sources                 every master, in the order given
  */
 public record Status(long monoNanos, long realtimeNanos, String reference, boolean measureOnly, boolean synchronised,
@@ -40,7 +40,7 @@ public record Status(long monoNanos, long realtimeNanos, String reference, boole
                      long failedMeasurements, long steps, Map<String, Long> rejected, List<Source> sources) {
 
     /** The reasons a sample is refused, in the order they are shown. */
-    public static final List<String> REJECT_REASONS = List.of("spike", "drift", "jump", "leap_window");
+    public static final List<String> REJECT_REASONS = List.of("spike", "drift", "bound", "jump", "leap_window");
 
     /**
      * One master as of its newest measurement.

@@ -92,6 +92,7 @@ final class StatusTracker {
         switch (verdict) {
             case REJECTED_SPIKE -> reject("spike");
             case REJECTED_DRIFT -> reject("drift");
+            case REJECTED_BOUND -> reject("bound");
             case JUMP -> reject("jump");
             default -> {
             }

@@ -18,7 +18,7 @@ class StatusReportTest {
         assertTrue(t.contains("Error bound          : 0.000025000 seconds\n"), t);
         assertTrue(t.contains("offset lies in     : [-0.000025000, +0.000015000] seconds"), t);
         assertTrue(t.contains("Update interval      : 64.0 seconds\n"), t);
-        assertTrue(t.contains("Rejected samples     : spike 2, drift 1, jump 0, leap_window 0\n"), t);
+        assertTrue(t.contains("Rejected samples     : spike 2, drift 1, bound 0, jump 0, leap_window 0\n"), t);
         assertTrue(t.contains("Last update (UTC)    : 2026-05-28T20:26:40.500Z (0.5 s ago)"), t);
     }
 
