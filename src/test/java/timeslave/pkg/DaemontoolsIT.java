@@ -20,8 +20,8 @@ import timeslave.ref.ExternalServer;
  * multilog, setuidgid) as nobody with -m against chronyd -x on loopback; the log is read back.
  */
 class DaemontoolsIT {
-    static final String SVSCAN = "/usr/bin/svscan";
-    static final String SVC = "/usr/bin/svc";
+    static final String SVSCAN = ExternalServer.program("/usr/bin/svscan");
+    static final String SVC = ExternalServer.program("/usr/bin/svc");
 
     @TempDir
     Path dir;
@@ -75,8 +75,10 @@ class DaemontoolsIT {
             Out made = DebianPackageIT.run(List.of("bin/timeslave-conf", "client", "nobody", "nobody", svc.toString(),
                     "-m", "-r", "5", "-H", "sntp:127.0.0.1:" + port));
             assertEquals(0, made.status(), made.text());
+            // svscan finds supervise, and run scripts setuidgid and multilog, on PATH: the unpacked copies first
+            String path = Path.of(SVSCAN).getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
             ExternalServer svscan = ExternalServer.start(Files.createDirectory(dir.resolve("svscan")),
-                    Map.of("TIMESLAVE_FORBID_CLOCK_WRITES", "1"), List.of(SVSCAN, services.toString()));
+                    Map.of("TIMESLAVE_FORBID_CLOCK_WRITES", "1", "PATH", path), List.of(SVSCAN, services.toString()));
             Path current = svc.resolve("log/main/current");
             String log = "";
             try {
@@ -101,6 +103,6 @@ class DaemontoolsIT {
 
     /** Whether supervise still holds the service (svok). */
     private static boolean supervised(Path svc) throws Exception {
-        return DebianPackageIT.run(List.of("/usr/bin/svok", svc.toString())).status() == 0;
+        return DebianPackageIT.run(List.of(ExternalServer.program("/usr/bin/svok"), svc.toString())).status() == 0;
     }
 }
