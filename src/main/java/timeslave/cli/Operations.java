@@ -21,6 +21,8 @@ final class Operations implements StatusListener, AutoCloseable {
     private final Log log;
     private final List<StatusListener> listeners = new ArrayList<>();
     private volatile Status latest;
+    /** The servers' counters (serve fills them in through {@link #serverStats(ServerStats)}). */
+    private volatile ServerStats serverStats = ServerStats.NONE;
     private ControlServer control;
     private MetricsServer metrics;
     private boolean listenerFailed;
@@ -37,9 +39,11 @@ final class Operations implements StatusListener, AutoCloseable {
     /** Starts what {@code ops} asks for. */
     static Operations start(Options.Ops ops, Log log, ControlServer.Actions actions, ServerStats stats, String version) {
         Operations o = new Operations(log);
+        o.serverStats = stats;
+        ServerStats live = () -> o.serverStats.counters();
         if (ops.control().isPresent()) {
             try {
-                o.control = ControlServer.start(ops.control().get(), o::latest, stats, actions, log);
+                o.control = ControlServer.start(ops.control().get(), o::latest, live, actions, log);
             } catch (IOException e) {
                 log.err("control socket " + ops.control().get() + ": cannot listen: " + e.getMessage()
                         + "; timeslave-ctl will not be answered");
@@ -51,7 +55,7 @@ final class Operations implements StatusListener, AutoCloseable {
                 if (a.isUnresolved()) {
                     throw new IOException("unknown address " + ops.metricsHost());
                 }
-                o.metrics = MetricsServer.start(a, o::latest, stats, version);
+                o.metrics = MetricsServer.start(a, o::latest, live, version);
                 log.info("metrics at http://" + (a.getAddress() instanceof java.net.Inet6Address
                         ? "[" + ops.metricsHost() + "]" : ops.metricsHost()) + ":" + o.metrics.port() + "/metrics");
             } catch (IOException e) {
@@ -61,6 +65,11 @@ final class Operations implements StatusListener, AutoCloseable {
         }
         ops.statsDir().ifPresent(d -> o.listeners.add(new StatsWriter(d, log)));
         return o;
+    }
+
+    /** The counters timeslave-ctl serverstats and the metrics show from now on (the serving code calls this). */
+    void serverStats(ServerStats stats) {
+        serverStats = stats == null ? ServerStats.NONE : stats;
     }
 
     Status latest() {
