@@ -124,6 +124,14 @@ final class LinuxPlatform implements Platform {
     }
 
     @Override
+    public void timetrimUnderMeasureOnly(Options o, SyslogLog log) {
+        Path p = o.timetrimFile().orElseThrow();
+        java.util.OptionalLong t = new TimetrimFile(p, log, Main.versionLine()).load();
+        log.info("-m: " + p + (t.isPresent() ? ": timetrim " + t.getAsLong() + " ns/s would be restored" : " gives no timetrim")
+                + "; it is never written under -m");
+    }
+
+    @Override
     public void notifyServiceManager(String state, SyslogLog log) {
         String why = timeslave.os.SdNotify.send(System.getenv(timeslave.os.SdNotify.ENV), state);
         if (why != null) {

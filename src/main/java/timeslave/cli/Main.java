@@ -268,6 +268,9 @@ public final class Main {
         OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, log) : OptionalInt.empty();
         TimetrimStore timetrim = o.timetrimFile().isPresent() && !o.measureOnly() ? platform.timetrim(o, log)
                 : TimetrimStore.NONE;
+        if (o.measureOnly() && o.timetrimFile().isPresent()) {
+            platform.timetrimUnderMeasureOnly(o, log);   // ops12
+        }
         Reference ref;
         try {
             ref = open(o, o.referenceConfig(year), platform, log);

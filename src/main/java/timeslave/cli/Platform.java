@@ -57,6 +57,10 @@ interface Platform {
     default Operations operations(Options options, SyslogLog log, timeslave.control.ControlServer.Actions actions) {
         return Operations.none(log);
     }
+    /** -m with -P: reads the file (never writes it) and says what it holds, so a bad -P is not silent. */
+    default void timetrimUnderMeasureOnly(Options options, SyslogLog log) {
+    }
+
     /** Tells a Type=notify service manager {@code state} ("READY=1", "STOPPING=1"); nothing elsewhere. */
     default void notifyServiceManager(String state, SyslogLog log) {
     }

@@ -121,4 +121,22 @@ class OperationsProcessTest {
             }
         }
     }
+
+    /** -m with a -P that cannot be a timetrim file says so (it used to say nothing). */
+    @Test
+    @Timeout(60)
+    void measureOnlyReadsTheTimetrimFileAndSaysWhatItHolds() throws Exception {
+        Path trim = dir.resolve("timetrim");
+        Files.writeString(trim, "-12345\n");
+        try (TimeslaveProcess ts = TimeslaveProcess.start(List.of("-B", "-m", "-H", "sntp:127.0.0.1:9", "-P", trim.toString(),
+                "--syslog", "none"))) {
+            ts.next("-m: " + trim + ": timetrim -12345 ns/s would be restored; it is never written under -m", 30);
+        }
+        assertEquals("-12345\n", Files.readString(trim), "not written");
+        try (TimeslaveProcess ts = TimeslaveProcess.start(List.of("-B", "-m", "-H", "sntp:127.0.0.1:9", "-P", dir.toString(),
+                "--syslog", "none"))) {
+            ts.next(dir + ": cannot read: ", 30);
+            ts.next("-m: " + dir + " gives no timetrim; it is never written under -m", 30);
+        }
+    }
 }
