@@ -1,0 +1,172 @@
+package timeslave.os;
+
+import com.sun.jna.Native;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads a small file whole, refusing anything but a regular file and anything beyond a size cap, so
+ * that no file the daemon is pointed at (a FIFO, a tty, /dev/zero, 100 MB of junk) can hang it or
+ * exhaust its heap.
+ *
+ * <p>The file is opened with {@code O_NONBLOCK} (a FIFO without a writer opens at once instead of
+ * waiting for one) and {@code O_NOCTTY} (a tty never becomes the controlling terminal); the type is
+ * then checked on the opened descriptor ({@code statx} with {@code AT_EMPTY_PATH}), so nothing can
+ * swap the file between the check and the read, as it could between a {@code Files.isRegularFile}
+ * and an open. The JDK has neither call; JNA maps them from libc. Symbolic links are followed: a
+ * file the administrator links elsewhere is read where it leads, and is held to the same rules.
+ */
+public final class RegularFile {
+    /** The file is not a regular file: a FIFO, a device, a socket or a directory. */
+    public static final class NotRegularException extends FileSystemException {
+        NotRegularException(Path file, String kind) {
+            super(file.toString(), null, "not a regular file (" + kind + ")");
+        }
+
+        @Override
+        public String getMessage() {
+            return getReason();
+        }
+    }
+
+    /** The file holds more than the caller's cap. */
+    public static final class TooLargeException extends FileSystemException {
+        TooLargeException(Path file, int maxBytes) {
+            super(file.toString(), null, "larger than " + maxBytes + " bytes");
+        }
+
+        @Override
+        public String getMessage() {
+            return getReason();
+        }
+    }
+
+    /** Flags of open(2) and statx(2): the values of Linux's generic ABI (x86-64, arm64, riscv64). */
+    private static final int O_RDONLY = 0;
+    private static final int O_NOCTTY = 0x100;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_TYPE = 0x1;
+    /** struct statx is 256 bytes on every architecture; stx_mode is the u16 at byte 28. */
+    private static final int STATX_SIZE = 256;
+    private static final int STX_MODE_OFFSET = 28;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    /** Bytes asked of each read(2): one buffer that fits every cap the daemon uses a few times over. */
+    private static final int CHUNK_BYTES = 8192;
+
+    /** The two calls the JDK lacks (open and close come from {@link Libc}). */
+    private static final class Calls {
+        static {
+            Native.register(Calls.class, "c");
+        }
+
+        static native int statx(int dirFd, String path, int flags, int mask, byte[] statxBuf);
+
+        static native long read(int fd, byte[] buf, long count);
+    }
+
+    private RegularFile() {
+    }
+
+    /**
+     * The whole contents of {@code file}.
+     *
+     * @param maxBytes the most the caller accepts; one more byte read makes it {@link TooLargeException}
+     * @throws NoSuchFileException   the file (or a directory on its path) does not exist
+     * @throws AccessDeniedException permission denied
+     * @throws NotRegularException   a FIFO, device, socket or directory
+     * @throws TooLargeException     more than {@code maxBytes}
+     * @throws IOException           any other failure, with the errno in the message
+     */
+    public static byte[] read(Path file, int maxBytes) throws IOException {
+        int fd = Libc.open(file.toString(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            throw failure(file, Native.getLastError());
+        }
+        try {
+            byte[] st = new byte[STATX_SIZE];
+            if (Calls.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, st) != 0) {
+                throw failure(file, Native.getLastError());
+            }
+            int mode = ByteBuffer.wrap(st).order(ByteOrder.nativeOrder()).getShort(STX_MODE_OFFSET) & 0xffff;
+            if ((mode & S_IFMT) != S_IFREG) {
+                throw new NotRegularException(file, kind(mode));
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes + 1, CHUNK_BYTES));
+            byte[] buf = new byte[Math.min(maxBytes + 1, CHUNK_BYTES)];
+            while (true) {
+                long want = Math.min(buf.length, (long) maxBytes + 1 - out.size());
+                long n = Calls.read(fd, buf, want);
+                if (n < 0) {
+                    int errno = Native.getLastError();
+                    if (errno == Libc.EINTR) {
+                        continue;
+                    }
+                    throw failure(file, errno);
+                }
+                if (n == 0) {
+                    return out.toByteArray();
+                }
+                out.write(buf, 0, (int) n);
+                if (out.size() > maxBytes) {
+                    throw new TooLargeException(file, maxBytes);
+                }
+            }
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** What a non-regular file is, for the message. */
+    static String kind(int mode) {
+        return switch (mode & S_IFMT) {
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0040000 -> "a directory";
+            case 0060000 -> "a block device";
+            case 0140000 -> "a socket";
+            default -> "type " + Integer.toOctalString(mode & S_IFMT);
+        };
+    }
+
+    /**
+     * Why {@code e} happened, without the file name (the caller's message names the file):
+     * "no such file or directory", "permission denied", "not a regular file (a FIFO)", "larger than
+     * N bytes", "Read-only file system" (the JDK's strerror text) or "errno 5 (Input/output error)".
+     */
+    public static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "a non-empty directory is in the way";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "something else created it first";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static IOException failure(Path file, int errno) {
+        return switch (errno) {
+            case Libc.ENOENT -> new NoSuchFileException(file.toString());
+            case Libc.EACCES, Libc.EPERM -> new AccessDeniedException(file.toString());
+            default -> new FileSystemException(file.toString(), null, Libc.errnoText(errno));
+        };
+    }
+}
