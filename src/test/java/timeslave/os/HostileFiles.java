@@ -57,7 +57,15 @@ public final class HostileFiles {
         }, "release " + fifo);
         t.setDaemon(true);
         t.start();
+        try {
+            t.join(RELEASE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** How long to wait for the stuck reader to take the release, before the test deletes the FIFO. */
+    private static final long RELEASE_WAIT_MILLIS = 5_000;
 
     /** A sparse file of {@code bytes} zeros: large to read, nothing on disk. */
     public static Path sparse(Path p, long bytes) throws IOException {
