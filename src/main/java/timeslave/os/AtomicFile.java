@@ -25,6 +25,8 @@ import java.util.Set;
  * (rename(2) replaces the name whatever it is, a link included, and never writes through it), and the
  * directory is forced so the rename itself survives a power cut. A stale {@code FILE.tmp} (a crash
  * mid-save, or something planted) is unlinked first, which removes the name and never follows it.
+ * Only a regular file, a symbolic link or nothing is replaced at {@code FILE}: a FIFO, device, socket or
+ * directory there is a misconfiguration ({@code -P /dev/null}), and the write fails instead.
  */
 public final class AtomicFile {
     /** The temporary file's suffix. */
@@ -38,6 +40,9 @@ public final class AtomicFile {
     /** S_IWOTH and S_ISVTX of st_mode. */
     private static final int OTHERS_WRITE = 0002;
     private static final int STICKY = 01000;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
 
     private AtomicFile() {
     }
@@ -52,6 +57,7 @@ public final class AtomicFile {
      * untouched and the temporary file this call created is removed.
      */
     public static void write(Path file, byte[] bytes) throws IOException {
+        replaceable(file);
         Path tmp = temporary(file);
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW_NOFOLLOW, MODE_ATTRIBUTE)) {
@@ -74,6 +80,20 @@ public final class AtomicFile {
         }
         try (FileChannel d = FileChannel.open(directory(file), StandardOpenOption.READ)) {
             d.force(true);
+        }
+    }
+
+    /** Throws unless {@code file} is absent, a regular file or a symbolic link (which is replaced, not followed). */
+    private static void replaceable(Path file) throws IOException {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        int type = mode & S_IFMT;
+        if (type != S_IFREG && type != S_IFLNK) {
+            throw new RegularFile.NotRegularException(file, RegularFile.kind(mode));
         }
     }
 

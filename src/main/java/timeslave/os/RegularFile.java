@@ -21,11 +21,14 @@ import java.nio.file.Path;
  * swap the file between the check and the read, as it could between a {@code Files.isRegularFile}
  * and an open. The JDK has neither call; JNA maps them from libc. Symbolic links are followed: a
  * file the administrator links elsewhere is read where it leads, and is held to the same rules.
+ * {@code /dev/null} (character device 1:3 on Linux) reads as empty: {@code --options /dev/null} is the
+ * usual way to say "no file".
  */
 public final class RegularFile {
     /** The file is not a regular file: a FIFO, a device, a socket or a directory. */
     public static final class NotRegularException extends FileSystemException {
-        NotRegularException(Path file, String kind) {
+        /** @param kind "a FIFO", as {@link #kind} says */
+        public NotRegularException(Path file, String kind) {
             super(file.toString(), null, "not a regular file (" + kind + ")");
         }
 
@@ -59,6 +62,12 @@ public final class RegularFile {
     private static final int STX_MODE_OFFSET = 28;
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
+    private static final int S_IFCHR = 0020000;
+    /** stx_rdev_major and stx_rdev_minor, u32 each; /dev/null is 1:3 (Linux's devices.txt). */
+    private static final int STX_RDEV_MAJOR_OFFSET = 128;
+    private static final int STX_RDEV_MINOR_OFFSET = 132;
+    private static final int DEV_NULL_MAJOR = 1;
+    private static final int DEV_NULL_MINOR = 3;
     /** Bytes asked of each read(2): one buffer that fits every cap the daemon uses a few times over. */
     private static final int CHUNK_BYTES = 8192;
 
@@ -96,7 +105,12 @@ public final class RegularFile {
             if (Calls.statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, st) != 0) {
                 throw failure(file, Native.getLastError());
             }
-            int mode = ByteBuffer.wrap(st).order(ByteOrder.nativeOrder()).getShort(STX_MODE_OFFSET) & 0xffff;
+            ByteBuffer stx = ByteBuffer.wrap(st).order(ByteOrder.nativeOrder());
+            int mode = stx.getShort(STX_MODE_OFFSET) & 0xffff;
+            if ((mode & S_IFMT) == S_IFCHR && stx.getInt(STX_RDEV_MAJOR_OFFSET) == DEV_NULL_MAJOR
+                    && stx.getInt(STX_RDEV_MINOR_OFFSET) == DEV_NULL_MINOR) {
+                return new byte[0];
+            }
             if ((mode & S_IFMT) != S_IFREG) {
                 throw new NotRegularException(file, kind(mode));
             }
@@ -125,14 +139,15 @@ public final class RegularFile {
         }
     }
 
-    /** What a non-regular file is, for the message. */
-    static String kind(int mode) {
+    /** What a non-regular file is, for the message, from its st_mode. */
+    public static String kind(int mode) {
         return switch (mode & S_IFMT) {
             case 0010000 -> "a FIFO";
             case 0020000 -> "a character device";
             case 0040000 -> "a directory";
             case 0060000 -> "a block device";
             case 0140000 -> "a socket";
+            case 0120000 -> "a symbolic link";
             default -> "type " + Integer.toOctalString(mode & S_IFMT);
         };
     }

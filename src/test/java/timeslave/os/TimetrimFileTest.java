@@ -211,16 +211,28 @@ class TimetrimFileTest {
     }
 
     @Test
-    void theNextGoodSaveReplacesAFifoOrAHugeFile() throws Exception {
-        Path fifo = HostileFiles.fifo(dir.resolve("timetrim"));
-        TimetrimFile f = new TimetrimFile(fifo, log, "t");
-        assertTrue(HostileFiles.withoutHanging(fifo, () -> f.save(42)));
-        assertTrue(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        assertEquals(OptionalLong.of(42), f.load());
+    void theNextGoodSaveReplacesAHugeOrCorruptFile() throws Exception {
         Path huge = HostileFiles.sparse(dir.resolve("huge"), 100L << 20);
         TimetrimFile g = new TimetrimFile(huge, log, "t");
         assertTrue(g.save(-7));
         assertEquals(OptionalLong.of(-7), g.load());
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
+    void aFifoOrDeviceIsNeverReplaced() throws Exception {
+        Path fifo = HostileFiles.fifo(dir.resolve("timetrim"));
+        TimetrimFile f = new TimetrimFile(fifo, log, "t");
+        assertFalse(HostileFiles.withoutHanging(fifo, () -> f.save(42)));
+        assertEquals(List.of("ERR " + fifo + ": cannot save timetrim: not a regular file (a FIFO)"), sent);
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "still the FIFO");
+        assertFalse(Files.exists(dir.resolve("timetrim.tmp")));
+    }
+
+    /** Only reading: a test that saved to the real /dev/null would, were the check ever lost, replace it. */
+    @Test
+    void devNullReadsAsAnEmptyFile() {
+        assertEquals(OptionalLong.empty(), new TimetrimFile(Path.of("/dev/null"), log, "t").load());
         assertEquals(List.of(), sent);
     }
 
