@@ -305,6 +305,29 @@ class MainTest {
                 err());
     }
 
+    /** Issue 9, failure 7: a FIFO as the leap-seconds file hung the daemon after "started", deaf to SIGTERM. */
+    @Test
+    void aFifoAsTheLeapSecondsFileIsOneLineAndTheDaemonRuns() throws Exception {
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("leap-seconds.list"));
+        FakePlatform p = new FakePlatform();
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-H", "m", "--leap-seconds", fifo.toString()));
+            boolean measured = p.measured.await(20, TimeUnit.SECONDS);
+            if (!measured) {
+                timeslave.os.HostileFiles.release(fifo);
+            }
+            assertTrue(measured, "the daemon measures");
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(p.syslog.contains("ERR leap-seconds file " + fifo + " unreadable: not a regular file (a FIFO); no leap"
+                + " seconds will be announced"), p.syslog.toString());
+        assertEquals("NOTICE stopped by SIGTERM", p.syslog.get(p.syslog.size() - 1));
+    }
+
     @Test
     void noModeIsAUsageError() {
         assertEquals(2, run(new FakePlatform()));

@@ -47,7 +47,7 @@ public final class HostileFiles {
     }
 
     /** Opens the FIFO for writing and closes it again, from a thread of its own: a reader stuck on it goes on. */
-    static void release(Path fifo) {
+    public static void release(Path fifo) {
         Thread t = new Thread(() -> {
             try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
                 out.flush();
