@@ -91,7 +91,7 @@ public final class RegularFile {
      * @param maxBytes the most the caller accepts; one more byte read makes it {@link TooLargeException}
      * @throws NoSuchFileException   the file (or a directory on its path) does not exist
      * @throws AccessDeniedException permission denied
-     * @throws NotRegularException   a FIFO, device, socket or directory
+     * @throws NotRegularException   a FIFO, device or directory (open(2) refuses a socket: ENXIO)
      * @throws TooLargeException     more than {@code maxBytes}
      * @throws IOException           any other failure, with the errno in the message
      */
