@@ -23,6 +23,10 @@ import java.nio.file.Path;
  * file the administrator links elsewhere is read where it leads, and is held to the same rules.
  * {@code /dev/null} (character device 1:3 on Linux) reads as empty: {@code --options /dev/null} is the
  * usual way to say "no file".
+ *
+ * <p>statx needs glibc 2.28 and Linux 4.11. Where JNA cannot load libc, the type is checked on the path
+ * before a plain open ({@link #readPortable}): the same refusals, with a window between check and open
+ * that only someone who can already replace the file could use, to make the read wait.
  */
 public final class RegularFile {
     /** The file is not a regular file: a FIFO, a device, a socket or a directory. */
@@ -96,6 +100,21 @@ public final class RegularFile {
      * @throws IOException           any other failure, with the errno in the message
      */
     public static byte[] read(Path file, int maxBytes) throws IOException {
+        if (!nativeCallsWork) {
+            return readPortable(file, maxBytes);
+        }
+        try {
+            return readNative(file, maxBytes);
+        } catch (LinkageError e) {
+            nativeCallsWork = false;
+            return readPortable(file, maxBytes);
+        }
+    }
+
+    /** False once JNA failed to bind open, statx or read. */
+    private static volatile boolean nativeCallsWork = true;
+
+    private static byte[] readNative(Path file, int maxBytes) throws IOException {
         int fd = Libc.open(file.toString(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {
             throw failure(file, Native.getLastError());
@@ -136,6 +155,27 @@ public final class RegularFile {
             }
         } finally {
             Libc.close(fd);
+        }
+    }
+
+    /** {@link #read} with the JDK only: the type checked on the path, then a plain open. */
+    static byte[] readPortable(Path file, int maxBytes) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        if (!a.isRegularFile()) {
+            Object devNull = java.nio.file.Files.readAttributes(Path.of("/dev/null"),
+                    java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            if (a.fileKey() != null && a.fileKey().equals(devNull)) {
+                return new byte[0];
+            }
+            throw new NotRegularException(file, kind((Integer) java.nio.file.Files.getAttribute(file, "unix:mode")));
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new TooLargeException(file, maxBytes);
+            }
+            return bytes;
         }
     }
 

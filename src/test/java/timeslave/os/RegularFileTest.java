@@ -86,4 +86,22 @@ class RegularFileTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), target);
         assertEquals("long timetrim = 1;\n", new String(RegularFile.read(link, 100), StandardCharsets.US_ASCII));
     }
+
+    /** The JDK-only path, used where JNA cannot load libc: the same refusals and the same cap. */
+    @Test
+    void withoutJnaTheSameRefusals() throws Exception {
+        Path p = Files.writeString(dir.resolve("f"), "12345");
+        assertArrayEquals("12345".getBytes(StandardCharsets.US_ASCII), RegularFile.readPortable(p, 5));
+        assertEquals("larger than 4 bytes", RegularFile.reason(
+                assertThrows(RegularFile.TooLargeException.class, () -> RegularFile.readPortable(p, 4))));
+        Path fifo = HostileFiles.fifo(dir.resolve("fifo"));
+        assertEquals("not a regular file (a FIFO)", HostileFiles.withoutHanging(fifo, () -> RegularFile.reason(
+                assertThrows(IOException.class, () -> RegularFile.readPortable(fifo, 10)))));
+        assertEquals("not a regular file (a character device)", RegularFile.reason(
+                assertThrows(IOException.class, () -> RegularFile.readPortable(Path.of("/dev/zero"), 10))));
+        assertArrayEquals(new byte[0], RegularFile.readPortable(Path.of("/dev/null"), 10));
+        assertThrows(NoSuchFileException.class, () -> RegularFile.readPortable(dir.resolve("absent"), 10));
+        assertThrows(RegularFile.TooLargeException.class,
+                () -> RegularFile.readPortable(HostileFiles.sparse(dir.resolve("huge"), 100L << 20), 4096));
+    }
 }
