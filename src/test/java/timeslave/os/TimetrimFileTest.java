@@ -46,7 +46,8 @@ class TimetrimFileTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"corrupt-truncated.timetrim", "corrupt-garbage.timetrim", "corrupt-nul-bytes.timetrim",
-        "corrupt-binary.timetrim", "corrupt-two-trims.timetrim", "corrupt-bad-double.timetrim"})
+        "corrupt-binary.timetrim", "corrupt-two-trims.timetrim", "corrupt-bad-double.timetrim",
+        "hostile-unterminated-comments.timetrim", "hostile-long-double.timetrim"})
     void nonsenseIsOneErrorLine(String name) throws IOException {
         TimetrimFile f = fixture(name);
         assertEquals(OptionalLong.empty(), f.load());
