@@ -75,11 +75,13 @@ public final class RegularFile {
     /** Bytes asked of each read(2): one buffer that fits every cap the daemon uses a few times over. */
     private static final int CHUNK_BYTES = 8192;
 
-    /** The two calls the JDK lacks (open and close come from {@link Libc}). */
+    /** The calls the JDK lacks (close comes from {@link Libc}); paths as NUL-terminated bytes. */
     private static final class Calls {
         static {
             Native.register(Calls.class, "c");
         }
+
+        static native int open(byte[] path, int flags);
 
         static native int statx(int dirFd, String path, int flags, int mask, byte[] statxBuf);
 
@@ -115,7 +117,7 @@ public final class RegularFile {
     private static volatile boolean nativeCallsWork = true;
 
     private static byte[] readNative(Path file, int maxBytes) throws IOException {
-        int fd = Libc.open(file.toString(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        int fd = Calls.open(nativePath(file), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {
             throw failure(file, Native.getLastError());
         }
@@ -156,6 +158,15 @@ public final class RegularFile {
         } finally {
             Libc.close(fd);
         }
+    }
+
+    /** The path's bytes as the JDK passes them to the kernel (sun.jnu.encoding), NUL-terminated. */
+    private static byte[] nativePath(Path file) {
+        String jnu = System.getProperty("sun.jnu.encoding");
+        java.nio.charset.Charset cs = jnu != null && java.nio.charset.Charset.isSupported(jnu)
+                ? java.nio.charset.Charset.forName(jnu) : java.nio.charset.Charset.defaultCharset();
+        byte[] b = file.toString().getBytes(cs);
+        return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     /** {@link #read} with the JDK only: the type checked on the path, then a plain open. */

@@ -104,4 +104,17 @@ class RegularFileTest {
         assertThrows(RegularFile.TooLargeException.class,
                 () -> RegularFile.readPortable(HostileFiles.sparse(dir.resolve("huge"), 100L << 20), 4096));
     }
+
+    @Test
+    void aNameBeyondAsciiIsFound() throws IOException {
+        Path p;
+        try {
+            p = dir.resolve("d\u00e9rive-\u6642\u523b");
+        } catch (java.nio.file.InvalidPathException e) {
+            org.junit.jupiter.api.Assumptions.abort("this JVM's file names cannot hold it: " + e.getMessage());
+            return;
+        }
+        Files.writeString(p, "ok");
+        assertEquals("ok", new String(RegularFile.read(p, 10), StandardCharsets.US_ASCII));
+    }
 }
