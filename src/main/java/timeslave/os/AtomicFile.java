@@ -9,6 +9,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,9 +41,6 @@ public final class AtomicFile {
     /** S_IWOTH and S_ISVTX of st_mode. */
     private static final int OTHERS_WRITE = 0002;
     private static final int STICKY = 01000;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFLNK = 0120000;
 
     private AtomicFile() {
     }
@@ -85,15 +83,14 @@ public final class AtomicFile {
 
     /** Throws unless {@code file} is absent, a regular file or a symbolic link (which is replaced, not followed). */
     private static void replaceable(Path file) throws IOException {
-        int mode;
+        BasicFileAttributes a;
         try {
-            mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (java.nio.file.NoSuchFileException e) {
             return;
         }
-        int type = mode & S_IFMT;
-        if (type != S_IFREG && type != S_IFLNK) {
-            throw new RegularFile.NotRegularException(file, RegularFile.kind(mode));
+        if (!a.isRegularFile() && !a.isSymbolicLink()) {
+            throw new RegularFile.NotRegularException(file, RegularFile.kind(file, a, LinkOption.NOFOLLOW_LINKS));
         }
     }
 
@@ -117,7 +114,7 @@ public final class AtomicFile {
             int mode = (Integer) Files.getAttribute(dir, "unix:mode");
             return (mode & OTHERS_WRITE) != 0 && (mode & STICKY) == 0 ? java.util.Optional.of(dir)
                     : java.util.Optional.empty();
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }
     }

@@ -179,7 +179,7 @@ public final class RegularFile {
             if (a.fileKey() != null && a.fileKey().equals(devNull)) {
                 return new byte[0];
             }
-            throw new NotRegularException(file, kind((Integer) java.nio.file.Files.getAttribute(file, "unix:mode")));
+            throw new NotRegularException(file, kind(file, a));
         }
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
@@ -187,6 +187,15 @@ public final class RegularFile {
                 throw new TooLargeException(file, maxBytes);
             }
             return bytes;
+        }
+    }
+
+    /** What a non-regular file is, from its st_mode if the JDK gives it ("unix" view), else from {@code a}. */
+    static String kind(Path file, java.nio.file.attribute.BasicFileAttributes a, java.nio.file.LinkOption... options) {
+        try {
+            return kind((Integer) java.nio.file.Files.getAttribute(file, "unix:mode", options));
+        } catch (IOException | RuntimeException e) {
+            return a.isDirectory() ? "a directory" : a.isSymbolicLink() ? "a symbolic link" : "a special file";
         }
     }
 
