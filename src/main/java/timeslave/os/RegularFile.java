@@ -75,7 +75,10 @@ public final class RegularFile {
     /** Bytes asked of each read(2): one buffer that fits every cap the daemon uses a few times over. */
     private static final int CHUNK_BYTES = 8192;
 
-    /** The calls the JDK lacks (close comes from {@link Libc}); paths as NUL-terminated bytes. */
+    /**
+     * The calls the JDK lacks (close comes from {@link Libc}); paths as NUL-terminated bytes, size_t and
+     * ssize_t as long (64-bit Linux, as the rest of the os package assumes).
+     */
     private static final class Calls {
         static {
             Native.register(Calls.class, "c");
