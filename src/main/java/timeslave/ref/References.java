@@ -36,9 +36,10 @@ public final class References {
                 return new timeslave.ref.taiclock.TaiclockReference(name, server,
                         timeslave.ref.taiclock.TaiScale.posixPlus10(), config, time, log);
             case "taitrue":
-                timeslave.time.LeapSeconds table = leapSeconds(config, name, log);   // ops12: with Debian's copy
+                Object[] used = leapSeconds(config, name, log);   // ops12: with Debian's copy
+                timeslave.time.LeapSeconds table = (timeslave.time.LeapSeconds) used[0];
                 if (table.expiredAt(Math.floorDiv(time.realtimeNanos(), 1_000_000_000L))) {
-                    log.warning("leap-seconds file " + config.leapSecondsFile() + " expired on "
+                    log.warning("leap-seconds file " + used[1] + " expired on "
                             + java.time.Instant.ofEpochSecond(table.expiresPosixSeconds())
                             + "; TAI-UTC for " + name + " may miss a new leap second");
                 }
@@ -119,26 +120,26 @@ public final class References {
     public static final java.nio.file.Path DEBIAN_LEAP_SECONDS = java.nio.file.Path.of("/usr/share/zoneinfo/leap-seconds.list");
 
     /**
-     * taitrue:'s table: the --leap-seconds file, or, when that is the default one and is missing,
-     * unusable or expires earlier, Debian's copy (as the daemon's --leap does).
+     * taitrue:'s table and the file it came from: the --leap-seconds file, or, when that is the default
+     * one and is missing, unusable or expires earlier, Debian's copy (as the daemon's --leap does).
      */
-    static timeslave.time.LeapSeconds leapSeconds(ReferenceConfig config, String name, Log log) throws MeasurementException {
+    static Object[] leapSeconds(ReferenceConfig config, String name, Log log) throws MeasurementException {
         java.nio.file.Path file = config.leapSecondsFile();
         java.nio.file.Path fallback = file.equals(ReferenceConfig.defaults().leapSecondsFile()) ? DEBIAN_LEAP_SECONDS : null;
         timeslave.time.LeapSeconds table = null;
         String problem = null;
         try {
-            table = timeslave.time.LeapSeconds.load(file);
+            table = timeslave.os.LeapSecondsFile.read(file);
         } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
             problem = why(e);
         }
         if (fallback != null) {
             try {
-                timeslave.time.LeapSeconds other = timeslave.time.LeapSeconds.load(fallback);
+                timeslave.time.LeapSeconds other = timeslave.os.LeapSecondsFile.read(fallback);
                 if (table == null || other.expiresPosixSeconds() > table.expiresPosixSeconds()) {
                     log.info("leap-seconds file " + fallback + " used for " + name + ": " + file
                             + (table == null ? ": " + problem : " expires earlier"));
-                    return other;
+                    return new Object[] {other, fallback};
                 }
             } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
                 if (table == null) {
@@ -150,20 +151,12 @@ public final class References {
             throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file " + file + ": "
                     + problem);
         }
-        return table;
+        return new Object[] {table, file};
     }
 
     /** A file problem in words: "no such file", "is a directory", or the format error. */
     private static String why(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.toLowerCase(java.util.Locale.ROOT).equals("is a directory")
-                ? "is a directory" : m;
+        return e instanceof java.io.IOException io ? timeslave.os.RegularFile.reason(io) : e.getMessage();
     }
     // end ops12
 

@@ -36,16 +36,18 @@ class TaiTrueLeapFileTest {
             assertEquals("taitrue:127.0.0.1:4014", r.name());
         }
         assertTrue(log.lines.contains("INFO leap-seconds file " + References.DEBIAN_LEAP_SECONDS + " used for taitrue:127.0.0.1:4014: "
-                + ReferenceConfig.defaults().leapSecondsFile() + ": no such file"), log.lines.toString());
+                + ReferenceConfig.defaults().leapSecondsFile() + ": no such file or directory"), log.lines.toString());
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("file " + ReferenceConfig.defaults().leapSecondsFile() + " expired")),
+                "an expiry is said of the file used: " + log.lines);
     }
 
     @Test
     void aFileGivenOnPurposeIsNotReplacedAndItsProblemIsSaidInWords() throws Exception {
         MeasurementException missing = assertThrows(MeasurementException.class, () -> References.network(
                 "taitrue:127.0.0.1:4014", withLeapFile(dir.resolve("nope")), new SystemTime(), log));
-        assertEquals("cannot use leap-seconds file " + dir.resolve("nope") + ": no such file", missing.getMessage());
+        assertEquals("cannot use leap-seconds file " + dir.resolve("nope") + ": no such file or directory", missing.getMessage());
         MeasurementException directory = assertThrows(MeasurementException.class, () -> References.network(
                 "taitrue:127.0.0.1:4014", withLeapFile(dir), new SystemTime(), log));
-        assertEquals("cannot use leap-seconds file " + dir + ": is a directory", directory.getMessage());
+        assertEquals("cannot use leap-seconds file " + dir + ": not a regular file (a directory)", directory.getMessage());
     }
 }
