@@ -77,6 +77,9 @@ public final class StatsWriter implements StatusListener {
     }
 
     private void append(String kind, long realtimeNanos, String text) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);   // as ntpd would not: a missing --statsdir is made (mode 0755)
+        }
         String day = LocalDate.ofEpochDay(Math.floorDiv(realtimeNanos, 86_400_000_000_000L)).format(DAY);
         Path f = dir.resolve(kind + "." + day);
         boolean fresh = !Files.exists(f);
@@ -132,6 +135,13 @@ public final class StatsWriter implements StatusListener {
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException
+                || e instanceof java.nio.file.FileSystemException f && "Not a directory".equals(f.getReason())) {
+            return "a file is in the way of the directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

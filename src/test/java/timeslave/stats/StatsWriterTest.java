@@ -61,16 +61,26 @@ class StatsWriterTest {
     }
 
     @Test
+    void aMissingDirectoryIsMade() throws Exception {
+        Path missing = dir.resolve("var/log/timeslave");
+        new StatsWriter(missing, log).published(status(1, LATE, LATE, "selected"));
+        assertEquals(1, Files.readAllLines(missing.resolve("loopstats.20260601")).size());
+        assertEquals(List.of(), log.lines);
+    }
+
+    @Test
     void anUnwritableDirectoryIsLoggedOnceAndAgainWhenItWorks() throws Exception {
-        Path missing = dir.resolve("missing");
-        StatsWriter w = new StatsWriter(missing, log);
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "a file where the directory should be");
+        Path stats = blocker.resolve("stats");
+        StatsWriter w = new StatsWriter(stats, log);
         w.published(status(1, LATE, LATE, "selected"));
         w.published(status(2, LATE + 1_000_000_000L, LATE + 1_000_000_000L, "selected"));
-        assertEquals(List.of("ERR statsdir " + missing + ": cannot write: no such directory; statistics are lost until it can"),
-                log.lines);
-        Files.createDirectory(missing);
+        assertEquals(List.of("ERR statsdir " + stats + ": cannot write: a file is in the way of the directory; statistics are"
+                + " lost until it can"), log.lines);
+        Files.delete(blocker);
         w.published(status(3, NEXT_DAY, NEXT_DAY, "selected"));
-        assertEquals("NOTICE statsdir " + missing + ": writing again", log.lines.get(1));
+        assertEquals("NOTICE statsdir " + stats + ": writing again", log.lines.get(1));
     }
 
     @Test
