@@ -6,9 +6,9 @@ package timeslave.ref;
  * measurements share a common point (Marzullo's intersection, as NTP's clock select uses it across
  * servers; here across the replies of one burst). Pure.
  *
- * <p>The rule every reference applies: a burst yields a sample only if a strict majority of its
- * replies agree, and the sample is taken from that majority alone. One reply, however small its
- * delay or bound, can then never decide a measurement against the others.
+ * <p>The rule every reference applies: a burst yields a sample only if all of its replies agree; the
+ * largest agreeing set is what the refusal reports ("only k of n agree"). One reply, however small its
+ * delay or bound, can then never decide a measurement against the others, nor can a majority overrule them.
  */
 public final class Agreement {
     private Agreement() {
@@ -57,11 +57,6 @@ public final class Agreement {
             }
         }
         return c;
-    }
-
-    /** True if {@code agreeing} members are a strict majority of {@code total}. */
-    public static boolean majority(int agreeing, int total) {
-        return 2 * agreeing > total;
     }
 
     static long saturatingAdd(long a, long b) {

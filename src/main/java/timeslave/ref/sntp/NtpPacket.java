@@ -154,18 +154,21 @@ public record NtpPacket(int leap, int version, int mode, int stratum, int poll, 
         return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
     }
 
-    static long getLong(byte[] b, int off) {
+    /** The big-endian 64-bit field at {@code off} (timestamps). */
+    public static long getLong(byte[] b, int off) {
         return (u32(b, off) << 32) | u32(b, off + 4);
     }
 
-    static void putU32(byte[] b, int off, long v) {
+    /** Writes a big-endian 32-bit field (test servers). */
+    public static void putU32(byte[] b, int off, long v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
         b[off + 3] = (byte) v;
     }
 
-    static void putLong(byte[] b, int off, long v) {
+    /** Writes a big-endian 64-bit field (test servers). */
+    public static void putLong(byte[] b, int off, long v) {
         putU32(b, off, v >>> 32);
         putU32(b, off + 4, v);
     }

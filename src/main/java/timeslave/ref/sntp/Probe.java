@@ -1,6 +1,5 @@
 package timeslave.ref.sntp;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +9,7 @@ import timeslave.time.Sample;
 
 /**
  * One two-way exchange reduced to offset and delay, and the reduction of a burst of them to one
- * {@link Sample} (the majority that agrees, then OpenNTPD's "lowest delay wins"). Shared by the three network references.
+ * {@link Sample} (all must agree, then OpenNTPD's "lowest delay wins"). Shared by the three network references.
  *
  * @param offsetNanos     reference − local, ns
  * @param delayNanos      round trip minus the server's own holding time, ns (≥ 0)
@@ -30,18 +29,20 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
      *
      * <ol>
      * <li>Each probe is an interval offset ± {@link #errorNanos}; an honest server's probes all hold the
-     *     truth, so they share a point. The largest set sharing a point is found ({@link Agreement}).
-     * <li>Unless that set is a strict majority of the burst, the burst is refused: "replies from NAME
-     *     disagree beyond their bounds" (two probes that disagree refuse it; so do two liars among four).
-     * <li>Within the majority, the probes whose delay is within {@code keepSlackNanos} of its smallest are
-     *     kept (OpenNTPD's "lowest delay wins"); the sample is their mean offset, bounded by the largest of
-     *     their own bounds (each holds the truth, so their mean is within the largest of them).
+     *     truth, so they share a point ({@link Agreement}).
+     * <li>Unless all of them do, the burst is refused: "replies from NAME disagree beyond their bounds".
+     *     A server that contradicts itself within one burst is not believed for that burst: neither the
+     *     lowest-delay probe nor a majority may overrule the rest, so one reply an hour off among good ones,
+     *     or two colluding among three, yields no sample rather than a vote.
+     * <li>The probes whose delay is within {@code keepSlackNanos} of the smallest are kept (OpenNTPD's
+     *     "lowest delay wins"); the sample is their mean offset, bounded by the largest of their own bounds
+     *     (each holds the truth, so their mean is within the largest of them).
      * </ol>
      *
      * <p>The local stamps are taken just before the send call and just after the receive call returns,
      * so the time Java spends in those calls only adds to the delay and stays inside delay/2.
      *
-     * @throws MeasurementException BAD_REPLY when no strict majority of the probes agree
+     * @throws MeasurementException BAD_REPLY when the probes do not all agree
      */
     public static Sample reduce(String source, List<Probe> probes, long keepSlackNanos, long resolutionNanos)
             throws MeasurementException {
@@ -57,20 +58,14 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
         }
         boolean[] agree = Agreement.largestAgreeingSet(offsets, errors);
         int agreeing = Agreement.count(agree);
-        if (!Agreement.majority(agreeing, n)) {
+        if (agreeing < n) {
             throw new MeasurementException(MeasurementException.Kind.BAD_REPLY, "replies from " + source
                     + " disagree beyond their bounds: only " + agreeing + " of " + n + " agree (offsets "
                     + seconds(Arrays.stream(offsets).min().orElseThrow()) + " to "
                     + seconds(Arrays.stream(offsets).max().orElseThrow()) + " s)");
         }
-        List<Probe> majority = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (agree[i]) {
-                majority.add(probes.get(i));
-            }
-        }
-        Probe best = majority.stream().min(Comparator.comparingLong(Probe::delayNanos)).orElseThrow();
-        List<Probe> kept = majority.stream().filter(p -> p.delayNanos <= best.delayNanos + keepSlackNanos).toList();
+        Probe best = probes.stream().min(Comparator.comparingLong(Probe::delayNanos)).orElseThrow();
+        List<Probe> kept = probes.stream().filter(p -> p.delayNanos <= best.delayNanos + keepSlackNanos).toList();
         long sum = 0;
         long error = 1;
         for (Probe p : kept) {

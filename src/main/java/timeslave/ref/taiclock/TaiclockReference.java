@@ -122,6 +122,9 @@ public final class TaiclockReference implements Reference {
             } catch (BadReply bad) {
                 rejects.reject(bad);
             }
+            if (outstanding == null) {
+                return null;   // our cookie was used up by a refused reply: nothing more can match
+            }
         }
     }
 
