@@ -716,7 +716,7 @@ class HostileReferenceTest {
         l.add(receiver(true, Fault.FLOOD, GARBAGE));
         l.add(receiver(true, Fault.NO_END_OF_LINE, GARBAGE));
         l.add(receiver(true, Fault.TOO_SOON, GARBAGE + ": reply to \"T\" complete in"));
-        l.add(receiver(true, Fault.LATE_30_MS, null).mixed());
+        l.add(receiver(true, Fault.LATE_30_MS, GARBAGE + ": reply to \"T\" complete in"));   // later than it can be
         l.add(receiver(true, Fault.LATE_80_MS, null).mixed());
         l.add(receiver(true, Fault.LATE_120_MS, null).mixed());   // issue 9 failure 6
         l.add(receiver(true, Fault.LATE_200_MS, null).mixed());
