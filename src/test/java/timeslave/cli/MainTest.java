@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import timeslave.log.Log;
 import timeslave.time.Sample;
 import timeslave.core.TimetrimStore;
+import timeslave.os.Privileges;
 import timeslave.os.SyslogLog;
 import timeslave.os.SystemTime;
 import timeslave.os.ThreadScheduler;
@@ -184,6 +186,29 @@ class MainTest {
         @Override
         public void raisePriority(SyslogLog log) {
             priorityRaised = true;
+        }
+
+        // least privilege (-u)
+        Privileges.Account becomeAccount;
+        Privileges.NoSuchUser planUnknown;
+        Privileges.Failure dropFailure;
+        final List<String> privilegeCalls = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Optional<Privileges.Account> privilegePlan(Options o, SyslogLog log) throws Privileges.NoSuchUser {
+            privilegeCalls.add("plan " + o.user().orElse("(default)"));
+            if (planUnknown != null) {
+                throw planUnknown;
+            }
+            return Optional.ofNullable(becomeAccount);
+        }
+
+        @Override
+        public void dropPrivileges(Options o, Privileges.Account a, SyslogLog log) throws Privileges.Failure {
+            privilegeCalls.add("drop " + a.name() + " after " + syslog.size() + " log lines");
+            if (dropFailure != null) {
+                throw dropFailure;
+            }
         }
     }
 
