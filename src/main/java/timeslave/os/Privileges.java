@@ -204,9 +204,9 @@ public final class Privileges {
 
         @Override
         public int lastCap() {
-            try {
-                return Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap"),
-                        StandardCharsets.US_ASCII).trim());
+            // One read: a sysctl file read in pieces (as Files.readString does) yields only "4" of "40".
+            try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/kernel/cap_last_cap"))) {
+                return Integer.parseInt(new String(in.readNBytes(32), StandardCharsets.US_ASCII).trim());
             } catch (IOException | NumberFormatException e) {
                 return DEFAULT_LAST_CAP;
             }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The credentials of each thread as /proc/PID/task/TID/status shows them (Uid, Gid, CapInh, CapPrm,
  * CapEff), and the check that a switch by {@link Privileges} reached every thread: the new uid and
- * gid everywhere, no capability beyond the kept ones anywhere, the kept ones in the calling thread.
+ * gid everywhere, no capability beyond the kept ones anywhere, the kept ones in the calling thread,
+ * whose bounding set holds nothing more.
  */
 public record ThreadCredentials(int[] uids, int[] gids, long inheritable, long permitted, long effective,
                                 long bounding) {
@@ -93,6 +94,9 @@ public record ThreadCredentials(int[] uids, int[] gids, long inheritable, long p
             if (e.getKey() == self && (c.permitted != keep || c.effective != keep)) {
                 p.add(t + "(the caller) capabilities permitted " + hex(c.permitted) + " effective "
                         + hex(c.effective) + ", not " + hex(keep));
+            }
+            if (e.getKey() == self && (c.bounding & ~keep) != 0) {
+                p.add(t + "(the caller) bounding set " + hex(c.bounding) + ", more than " + hex(keep));
             }
         }
         return p;

@@ -162,6 +162,12 @@ class PrivilegesTest {
     }
 
     @Test
+    void theKernelsHighestCapabilityIsReadWhole() throws Exception {
+        String text = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/kernel/cap_last_cap")).get(0);
+        assertEquals(Integer.parseInt(text.trim()), Privileges.NATIVE.lastCap());
+    }
+
+    @Test
     void capabilityNames() {
         assertEquals("cap_sys_time", Privileges.names(Privileges.KEEP));
         assertEquals("cap_net_bind_service,cap_sys_nice", Privileges.names((1L << 10) | (1L << 23)));

@@ -66,6 +66,10 @@ class ThreadCredentialsTest {
         assertEquals("thread 45: gid 0, not 65534", p.get(2));
         assertTrue(p.get(3).startsWith("thread 46: capabilities permitted 000001ffffffffff"), p.get(3));
         assertTrue(p.get(4).startsWith("thread 47: capabilities permitted 0000000000000000 effective 0000000000000000 inheritable 0000000002000000"), p.get(4));
+        Map<Long, ThreadCredentials> wideBound = Map.of(43L, ThreadCredentials.parse(
+                status(65534, 65534, NONE, TIME, TIME).replace("CapBnd:\t0000000002000000", "CapBnd:\t" + ALL)));
+        assertEquals(List.of("thread 43: (the caller) bounding set 000001ffffffffff, more than 0000000002000000"),
+                ThreadCredentials.problems(wideBound, 43, 65534, 65534, Privileges.KEEP));
         assertEquals(List.of("thread 99 (the caller) not found"),
                 ThreadCredentials.problems(Map.of(), 99, 1, 1, Privileges.KEEP));
     }
