@@ -450,7 +450,7 @@ public final class OptionsParser {
         // least privilege (-u): the name's form here; whether the user exists is checked at start
         Val u = m.get("u");
         if (u != null && !USER.matcher(u.value).matches()) {
-            throw new UsageException(u.label() + ": user must be a user name (letters, digits, '.', '_', '-')");
+            throw new UsageException(u.label() + ": user must be a user name: letters, digits, dot, underscore, hyphen");
         }
         return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
                 m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,

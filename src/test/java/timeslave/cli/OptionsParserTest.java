@@ -271,6 +271,10 @@ class OptionsParserTest {
         "-H m -r|-r needs a value (rate)",
         "-H m extra|unexpected argument extra",
         "-H m --simulate|--simulate must be the first argument",
+        "-H m -u ../x|-u ../x: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u -x|-u -x: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u abcdefghijklmnopqrstuvwxyz0123456|-u abcdefghijklmnopqrstuvwxyz0123456: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u a -u b|-u given more than once",
     })
     void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
@@ -477,5 +481,20 @@ class OptionsParserTest {
         assertEquals(600_000_000_000L, o.settings(1).rateNanos());
         assertTrue(o.describe().contains(" -r 600 --max-rate 2592000 "), o.describe());
         assertTrue(OptionsParser.help().contains("--max-rate DURATION"), "listed in --help");
+    }
+    // ---- least privilege (-u)
+
+    @Test
+    void userComesFromTheCommandLineOrTheOptionsFileAndIsDescribed() throws UsageException, IOException {
+        Options none = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m"))).options();
+        assertEquals(Optional.empty(), none.user());
+        assertTrue(!none.describe().contains("-u "), none.describe());
+        Options cmd = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m", "-u", "_chrony")))
+                .options();
+        assertEquals(Optional.of("_chrony"), cmd.user());
+        assertTrue(cmd.describe().endsWith(" -u _chrony"), cmd.describe());
+        Path f = file("timeslave.options", "-H m\n-u timeslave\n");
+        assertEquals(Optional.of("timeslave"), ((Invocation.Run) parser(f).parse(List.of())).options().user());
+        assertEquals(Optional.of("root"), ((Invocation.Run) parser(f).parse(List.of("-u", "root"))).options().user());
     }
 }
