@@ -19,6 +19,7 @@ import timeslave.os.Signals;
 import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
+import timeslave.os.StartupPages;
 import timeslave.os.Stdio;
 import timeslave.os.SystemTime;
 import timeslave.os.ThreadCredentials;
@@ -111,6 +112,11 @@ final class LinuxPlatform implements Platform {
     @Override
     public void raisePriority(SyslogLog log) {
         ProcessPriority.raise(ProcessPriority.NATIVE, log);
+    }
+
+    @Override
+    public void releaseStartupPages(SyslogLog log) {
+        StartupPages.release(log);
     }
 
     // --- least privilege (-u): issue 9 item 6 ---

@@ -284,6 +284,7 @@ public final class Main {
         if (o.readyFile().isPresent()) {
             platform.stdioToDevNull();
         }
+        platform.releaseStartupPages(log);   // footprint: issue 9 item 7
         try {
             slave.run();
         } catch (InterruptedException e) {

@@ -61,6 +61,9 @@ interface Platform {
     Optional<Privileges.Account> privilegePlan(Options options, SyslogLog log)
             throws Privileges.NoSuchUser, Privileges.Failure;
 
+    /** Footprint (issue 9 item 7): start-up is over; unmap the pages of read-only file mappings. */
+    void releaseStartupPages(SyslogLog log);
+
     /** Becomes {@code account} in every thread, this thread keeping only CAP_SYS_TIME; checks the outcome. */
     void dropPrivileges(Options options, Privileges.Account account, SyslogLog log) throws Privileges.Failure;
 }

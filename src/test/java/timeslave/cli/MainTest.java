@@ -188,6 +188,13 @@ class MainTest {
             priorityRaised = true;
         }
 
+        boolean startupPagesReleased;
+
+        @Override
+        public void releaseStartupPages(SyslogLog log) {
+            startupPagesReleased = true;
+        }
+
         // least privilege (-u)
         Privileges.Account becomeAccount;
         Privileges.NoSuchUser planUnknown;
@@ -477,6 +484,7 @@ class MainTest {
             assertTrue(p.measured.await(10, TimeUnit.SECONDS), "the daemon measured");
             assertEquals("ready\n", Files.readString(ready));
             assertTrue(p.priorityRaised);
+            assertTrue(p.startupPagesReleased, "start-up pages are released once the daemon runs");
             assertTrue(p.stdioClosed, "detached: stdio goes to /dev/null after ready");
             assertEquals(null, p.timetrim, "-m never touches the -P file");
             p.signals.get("USR1").run();
