@@ -64,6 +64,8 @@ class MainTest {
         final List<String> membersClosed = Collections.synchronizedList(new ArrayList<>());
         String memberOpenFailure;
         TimetrimStore timetrim;
+        /** The offset the one master measures, ns. */
+        long onceOffsetNanos = 2_500_123;
 
         @Override
         public OptionsParser parser() {
@@ -133,7 +135,7 @@ class MainTest {
                     if (measureBug != null) {
                         throw measureBug;
                     }
-                    return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), 2_500_123, 312_000, 160_000);
+                    return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), onceOffsetNanos, 312_000, 160_000);
                 }
 
                 @Override
@@ -290,6 +292,7 @@ class MainTest {
                 "-q ", "-w icmp-wait", "-W time-wait", "-t min-trials", "-T max-trials", "-r rate", "-p port",
                 "-D max-drift", "-i init-drift", "-y year", "-Y ", "--once", "--set", "--simulate", "--options FILE",
                 "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--leap MODE", "--max-rate DURATION",
+                "--panic SECONDS", "--force",
                 "--help", "--version")) {
             assertTrue(help.contains("  " + opt), "--help lacks " + opt + ":\n" + help);
         }
@@ -317,6 +320,48 @@ class MainTest {
         assertEquals("timeslave: -r 3: rate must be from 5 to 86400 seconds", lines[0]);
         assertTrue(lines[1].startsWith("usage: timeslave "), lines[1]);
         assertEquals("", out());
+    }
+
+    /** Issue 9, failure 7: an options file that hung the daemon, exhausted its heap or gave a stack trace and 1. */
+    @Test
+    void aHostileOptionsFileIsOneLineAndStatus2() throws Exception {
+        Path nul = java.nio.file.Files.writeString(dir.resolve("nul.options"), "-H m -P /var/lib/a\u0000b\n");
+        assertEquals(2, run(new FakePlatform(), "--options", nul.toString()));
+        assertTrue(err().startsWith("timeslave: " + nul + ": -P: path must not contain a NUL character\nusage:"), err());
+        errBytes.reset();
+        Path huge = timeslave.os.HostileFiles.sparse(dir.resolve("huge.options"), 100L << 20);
+        assertEquals(2, run(new FakePlatform(), "--options", huge.toString()));
+        assertTrue(err().startsWith("timeslave: --options " + huge + ": cannot read: larger than 65536 bytes\nusage:"),
+                err());
+        errBytes.reset();
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("fifo.options"));
+        assertEquals(2, timeslave.os.HostileFiles.withoutHanging(fifo,
+                () -> run(new FakePlatform(), "--options", fifo.toString())));
+        assertTrue(err().startsWith("timeslave: --options " + fifo + ": cannot read: not a regular file (a FIFO)\n"),
+                err());
+    }
+
+    /** Issue 9, failure 7: a FIFO as the leap-seconds file hung the daemon after "started", deaf to SIGTERM. */
+    @Test
+    void aFifoAsTheLeapSecondsFileIsOneLineAndTheDaemonRuns() throws Exception {
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("leap-seconds.list"));
+        FakePlatform p = new FakePlatform();
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-H", "m", "--leap-seconds", fifo.toString()));
+            boolean measured = p.measured.await(20, TimeUnit.SECONDS);
+            if (!measured) {
+                timeslave.os.HostileFiles.release(fifo);
+            }
+            assertTrue(measured, "the daemon measures");
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(p.syslog.contains("ERR leap-seconds file " + fifo + " unreadable: not a regular file (a FIFO); no leap"
+                + " seconds will be announced"), p.syslog.toString());
+        assertEquals("NOTICE stopped by SIGTERM", p.syslog.get(p.syslog.size() - 1));
     }
 
     @Test
@@ -373,6 +418,31 @@ class MainTest {
         assertEquals(0, run(p, "--once", "--set", "-H", "m"));
         assertEquals(List.of(2_500_123L), p.clock.steps);
         assertEquals("timeslave: stepped the clock by 0.002500123 s\n", err());
+    }
+
+    /**
+     * Issue 9, failure 2 (the clock's side): one reply claiming an hour used to be stepped by
+     * --once --set. Beyond the panic limit --once says so and exits 3; --set steps only with --force.
+     */
+    @Test
+    void onceBeyondThePanicLimitExits3AndSetStepsOnlyWithForce() {
+        FakePlatform p = new FakePlatform();
+        p.onceOffsetNanos = 3_599_999_945_220L;
+        assertEquals(Main.EXIT_BEYOND_PANIC, run(p, "--once", "-H", "m"));
+        assertTrue(out().startsWith("offset=+3599.999945220 "), "the measurement is still printed: " + out());
+        assertEquals("timeslave: offset +3599.999945220 s is beyond the panic limit 1000 s\n", err());
+        errBytes.reset();
+        assertEquals(3, run(p, "--once", "--set", "-H", "m"));
+        assertEquals("timeslave: offset +3599.999945220 s is beyond the panic limit 1000 s; not stepped (--force steps it)\n",
+                err());
+        assertTrue(p.clock.steps.isEmpty(), "not stepped: " + p.clock.steps);
+        errBytes.reset();
+        assertEquals(0, run(p, "--once", "--set", "--force", "-H", "m"));
+        assertEquals(List.of(3_599_999_945_220L), p.clock.steps);
+        errBytes.reset();
+        assertEquals(0, run(p, "--once", "--set", "--panic", "4000", "-H", "m"), "within a wider limit");
+        assertEquals(0, run(p, "--once", "--set", "--panic", "0", "-H", "m"), "no limit");
+        assertEquals(3, p.clock.steps.size());
     }
 
     @Test
