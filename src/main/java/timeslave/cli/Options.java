@@ -43,6 +43,7 @@ import timeslave.ref.ReferenceConfig;
  * @param panicNanos         --panic: the panic limit, 0 for none
  * @param force              --force: with --once --set, step even beyond the panic limit; for the daemon
  *                           (ops12), adjust the clock even while another time daemon does
+ * @param user               -u (least privilege): the user to become after start-up; empty for the default
  * @param ops                --control, --metrics, --statsdir (ops12)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
@@ -53,7 +54,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
-                      long panicNanos, boolean force, Ops ops) {
+                      long panicNanos, boolean force,
+                      Optional<String> user, Ops ops) {
 
     // ops12: status and control, metrics, statistics.
     /**
@@ -145,6 +147,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         if (force) {
             w.add("--force");
         }
+        user.ifPresent(u -> w.add("-u " + u));   // least privilege
         return String.join(" ", w);
     }
 

@@ -47,7 +47,7 @@ class OperationsProcessTest {
             Path options = dir.resolve("timeslave.options");
             Files.writeString(options, "-H sntp:127.0.0.1:" + port + " -m -r 5\n");
             Path socket = dir.resolve("run/timeslave.sock");
-            try (TimeslaveProcess ts = TimeslaveProcess.startExactly(List.of("-B", "--options", options.toString(),
+            try (TimeslaveProcess ts = TimeslaveProcess.startExactly(List.of("-B", "-u", "root", "--options", options.toString(),
                     "--control", socket.toString(), "--syslog", "none"))) {
                 String started = ts.next("started", 30);
                 assertTrue(started.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ timeslave: timeslave .* started: .*"),

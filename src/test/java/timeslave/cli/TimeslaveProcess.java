@@ -81,6 +81,10 @@ public final class TimeslaveProcess implements AutoCloseable {
     private static ProcessBuilder timeslave(List<String> args) throws IOException {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--options", "/dev/null"));
+        if (!args.contains("-u")) {
+            // Run as root, a daemon would become nobody, then fail to open the test's root-owned pty.
+            all.addAll(List.of("-u", "root"));
+        }
         // ops12: a test daemon never takes the machine's control socket (/run/timeslave) unless asked to.
         if (!args.contains("--control") && !args.contains("--once")) {
             all.addAll(List.of("--control", "none"));
