@@ -40,6 +40,7 @@ import timeslave.ref.ReferenceConfig;
  * @param optionsFile        the options file that was read, if any
  * @param leap               --leap: what is done about leap seconds
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
+ * @param serve              what the daemon serves (--serve-*, --clockbound-shm; issue 11)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -48,7 +49,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
-                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters) {
+                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
+                      timeslave.serve.Serving.Config serve) {
 
     /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
     public record Master(boolean serial, String spec) {
@@ -113,6 +115,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--leap-seconds " + leapSecondsFile);
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
         optionsFile.ifPresent(p -> w.add("--options " + p));
+        ServeConfig.describe(serve, w);
         return String.join(" ", w);
     }
 

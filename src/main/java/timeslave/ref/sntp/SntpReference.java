@@ -50,6 +50,7 @@ public final class SntpReference implements Reference {
     private String refusedBy;
     private long rateBackoffNanos;
     private long holdOffUntilMono = Long.MIN_VALUE;
+    private volatile int lastStratum;
 
     public SntpReference(String name, InetSocketAddress server, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException {
@@ -77,6 +78,11 @@ public final class SntpReference implements Reference {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The stratum of the server's last accepted reply, 0 before the first (our NTP server serves one more). */
+    public int lastStratum() {
+        return lastStratum;
     }
 
     /** Rejected replies by reason (for tests and the debug log). */
@@ -194,6 +200,7 @@ public final class SntpReference implements Reference {
             return null;
         }
         lastTransmit = p.transmit();
+        lastStratum = p.stratum();
         long t4 = d.realtimeNanos();
         long t2 = Epochs.posixNanosFromNtp64(p.receive(), t1);
         long t3 = Epochs.posixNanosFromNtp64(p.transmit(), t1);
