@@ -68,12 +68,7 @@ public final class Serving implements ClockState.Listener, AutoCloseable {
                 s.udp.add(s.bind(Protocol.taiclock(clock, c.trueTai()), a, c));
             }
             for (InetSocketAddress a : c.time()) {
-                s.udp.add(s.bind(Protocol.time(clock), a, c));
-                try {
-                    s.tcp.add(new TimeTcpServer(a, clock, new RateLimiter(c.ratePerSecond(), c.burst()), log));
-                } catch (IOException e) {
-                    throw new StartFailure("time on " + UdpServer.hostPort(a) + "/tcp", e);
-                }
+                s.bindTime(a, c);
             }
             if (c.clockboundShm().isPresent()) {
                 try {
@@ -100,6 +95,27 @@ public final class Serving implements ClockState.Listener, AutoCloseable {
         }
         return s;
     }
+
+    /** RFC 868 on one port for UDP and TCP: with port 0, TCP takes UDP's port (a few tries if it is taken). */
+    private void bindTime(InetSocketAddress a, Config c) throws StartFailure {
+        for (int attempt = 1; ; attempt++) {
+            UdpServer u = bind(Protocol.time(clock), a, c);
+            InetSocketAddress same = new InetSocketAddress(a.getAddress(), u.localAddress().getPort());
+            try {
+                tcp.add(new TimeTcpServer(same, clock, new RateLimiter(c.ratePerSecond(), c.burst()), log));
+                udp.add(u);
+                return;
+            } catch (IOException e) {
+                u.close();
+                if (a.getPort() != 0 || attempt == PORT_ZERO_TRIES) {
+                    throw new StartFailure("time on " + UdpServer.hostPort(same) + "/tcp", e);
+                }
+            }
+        }
+    }
+
+    /** Tries at finding one free port number for both RFC 868 sockets when port 0 is asked for. */
+    static final int PORT_ZERO_TRIES = 5;
 
     private UdpServer bind(Protocol p, InetSocketAddress a, Config c) throws StartFailure {
         try {

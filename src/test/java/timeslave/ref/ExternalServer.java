@@ -66,6 +66,10 @@ public final class ExternalServer implements AutoCloseable {
     public static final String INETD = "/usr/sbin/inetd";
     /** libfaketime's preload library (Debian's libfaketime). */
     public static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    /** rdate from Debian's package rdate (an RFC 868 client; only -p, print, is ever used). */
+    public static final String RDATE = "/usr/sbin/rdate";
+    /** ntpdig from Debian's package ntpsec-ntpdig (an SNTP client; it queries port 123 only). */
+    public static final String NTPDIG = "/usr/bin/ntpdig";
     /** The RFC 868 port inetd's internal "time" service listens on. */
     public static final int TIME_PORT = 37;
 
