@@ -73,10 +73,14 @@ public final class ServedClock implements ClockState.Listener {
         return precisionLog2;
     }
 
-    /** Whether a server with no way to say "unsynchronised" (RFC 868, TAICLOCK) answers at {@code monoNanos}. */
+    /**
+     * Whether a server with no way to say "unsynchronised" (RFC 868, TAICLOCK) answers at
+     * {@code monoNanos}: while synchronised, or with --serve-unsynchronised once there is a bound
+     * (before the first one there is no estimate to serve, only the raw clock).
+     */
     public boolean answers(long monoNanos) {
         ClockState s = state;
-        return serveUnsynchronised || synchronised(s, monoNanos);
+        return serveUnsynchronised ? s.known() : synchronised(s, monoNanos);
     }
 
     private static boolean synchronised(ClockState s, long monoNanos) {

@@ -38,6 +38,8 @@ class ServedClockTest {
         ServedClock strict = new ServedClock(t, ServedClock.Upstream.primary(1), null, false, -20);
         ServedClock always = new ServedClock(t, ServedClock.Upstream.primary(1), null, true, -20);
         assertFalse(strict.answers(t.mono));
+        assertFalse(always.answers(t.mono), "nothing to serve before the first bound");
+        always.clockState(new ClockState(false, t.mono, -1e6, 1e6, 0, 15_000));
         assertTrue(always.answers(t.mono));
         strict.clockState(synced(t.mono, -1e6, 1e6));
         assertTrue(strict.answers(t.mono));

@@ -60,6 +60,11 @@ class UdpServerTest {
             assertEquals(0, rfc868.answer(new byte[5], 0, CLIENT, time.real, time.mono));
             assertEquals(1, tai.stats().dropped(Drop.UNSYNCHRONISED));
             assertEquals(1, rfc868.stats().dropped(Drop.UNSYNCHRONISED));
+            ServedClock nothingYet = clock(true);
+            try (UdpServer early = server(Protocol.time(nothingYet), RateLimiter.off(), nothingYet)) {
+                assertEquals(0, early.answer(new byte[5], 0, CLIENT, time.real, time.mono),
+                        "--serve-unsynchronised, but no bound yet: nothing to serve");
+            }
             c.clockState(new ClockState(true, time.mono, -1e6, 1e6, 0, 15_000));
             assertEquals(32, tai.answer(TaiclockPacket.request(new byte[12]), 32, CLIENT, time.real, time.mono));
             assertEquals(4, rfc868.answer(new byte[5], 0, CLIENT, time.real, time.mono));
@@ -94,6 +99,7 @@ class UdpServerTest {
     @Test
     void rfc868HasNoKissOfDeathSoAFloodIsDropped() throws Exception {
         ServedClock c = clock(true);
+        c.clockState(new ClockState(false, time.mono, -1e6, 1e6, 0, 15_000));
         try (UdpServer s = server(Protocol.time(c), new RateLimiter(1, 2), c)) {
             int replies = 0;
             for (int i = 0; i < 10; i++) {
