@@ -5,7 +5,7 @@ package timeslave.serve;
  * {@code perSecond} requests a second up to {@code burst} banked; a request without a token is not
  * answered. Bounded memory: a fixed direct-mapped table of {@value #SLOTS} clients, where a new
  * client takes over the slot of an old one (which then starts again with a full bucket). Pure
- * (monotonic time is passed in); used by one server thread only, so not thread-safe.
+ * (monotonic time is passed in); thread-safe (a socket's serving threads share one).
  */
 public final class RateLimiter {
     /** Clients tracked at once (about 160 KiB); more only makes the limit more lenient, never stricter. */
@@ -42,9 +42,10 @@ public final class RateLimiter {
 
     /** Whether client {@code key} may have a reply at {@code monoNanos} (and takes its token if so). */
     public boolean allow(long key, long monoNanos) {
-        if (perSecond <= 0) {
-            return true;
-        }
+        return perSecond <= 0 || take(key, monoNanos);
+    }
+
+    private synchronized boolean take(long key, long monoNanos) {
         int i = slot(key);
         if (!used[i] || keys[i] != key) {
             used[i] = true;
@@ -64,7 +65,7 @@ public final class RateLimiter {
     }
 
     /** For a client just refused: whether it may be sent a KoD RATE now (at most one per {@link #KOD_INTERVAL_NANOS}). */
-    public boolean kissAllowed(long key, long monoNanos) {
+    public synchronized boolean kissAllowed(long key, long monoNanos) {
         int i = slot(key);
         if (!used[i] || keys[i] != key) {
             return false;

@@ -2,7 +2,7 @@ package timeslave.serve;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import timeslave.log.Log;
 
 /**
@@ -16,10 +16,10 @@ public final class ServerStats {
 
     private final String name;
     private final Log log;
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong replies = new AtomicLong();
-    private final AtomicLong kissOfDeath = new AtomicLong();
-    private final Map<Drop, AtomicLong> drops = new EnumMap<>(Drop.class);
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder replies = new LongAdder();
+    private final LongAdder kissOfDeath = new LongAdder();
+    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private long malformedSinceLog;
     private long lastLogMono;
     private boolean logged;
@@ -29,7 +29,7 @@ public final class ServerStats {
         this.name = name;
         this.log = log;
         for (Drop d : Drop.values()) {
-            drops.put(d, new AtomicLong());
+            drops.put(d, new LongAdder());
         }
     }
 
@@ -38,20 +38,20 @@ public final class ServerStats {
     }
 
     void request() {
-        requests.incrementAndGet();
+        requests.increment();
     }
 
     void reply() {
-        replies.incrementAndGet();
+        replies.increment();
     }
 
     void kissOfDeath() {
-        kissOfDeath.incrementAndGet();
+        kissOfDeath.increment();
     }
 
     /** Counts a drop; a malformed request may also log (see the class comment). */
     synchronized void drop(Drop d, int length, String from, long monoNanos) {
-        drops.get(d).incrementAndGet();
+        drops.get(d).increment();
         if (!d.malformed()) {
             return;
         }
@@ -66,19 +66,19 @@ public final class ServerStats {
     }
 
     public long requests() {
-        return requests.get();
+        return requests.sum();
     }
 
     public long replies() {
-        return replies.get();
+        return replies.sum();
     }
 
     public long kissOfDeathSent() {
-        return kissOfDeath.get();
+        return kissOfDeath.sum();
     }
 
     public long dropped(Drop d) {
-        return drops.get(d).get();
+        return drops.get(d).sum();
     }
 
     /** "N requests, N replies, N KoD, dropped: truncated N, …" (non-zero drop reasons only). */

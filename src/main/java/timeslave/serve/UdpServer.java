@@ -29,7 +29,12 @@ public final class UdpServer implements AutoCloseable {
     private final DatagramChannel channel;
     private final Set<InetAddress> broadcasts;
     private final InetSocketAddress local;
-    private Thread thread;
+    /**
+     * Threads serving one socket: while one waits in receive (the JDK lets one thread receive and
+     * another send at once) the other answers, like a second core chrony does not use.
+     */
+    static final int WORKERS = 2;
+    private final java.util.List<Thread> threads = new java.util.ArrayList<>();
 
     /** Binds {@code address} (port 0: any free port); {@link #start()} then serves. */
     public UdpServer(Protocol protocol, InetSocketAddress address, ServedClock clock, RateLimiter limiter, Log log)
@@ -59,16 +64,20 @@ public final class UdpServer implements AutoCloseable {
         return stats;
     }
 
-    /** Starts the serving thread. */
+    /** Starts the serving threads. */
     public void start() {
-        thread = new Thread(this::loop, protocol.name() + "-server-" + local.getPort());
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < WORKERS; i++) {
+            Thread t = new Thread(this::loop, protocol.name() + "-server-" + local.getPort() + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
     }
 
     private void loop() {
         byte[] buf = new byte[protocol.bufferBytes()];
         ByteBuffer bb = ByteBuffer.wrap(buf);
+        ByteBuffer out = ByteBuffer.wrap(buf);
         while (channel.isOpen()) {
             bb.clear();
             SocketAddress from;
@@ -88,7 +97,8 @@ public final class UdpServer implements AutoCloseable {
             }
             protocol.stamp(buf, time.realtimeNanos(), time.monotonicNanos());
             try {
-                channel.send(ByteBuffer.wrap(buf, 0, n), src);
+                out.clear().limit(n);
+                channel.send(out, src);
                 stats.reply();
             } catch (ClosedChannelException e) {
                 return;
@@ -175,9 +185,9 @@ public final class UdpServer implements AutoCloseable {
         } catch (IOException e) {
             // closing: nothing left to do
         }
-        if (thread != null) {
+        for (Thread t : threads) {
             try {
-                thread.join(2_000);
+                t.join(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
