@@ -58,8 +58,14 @@ public final class ClockBoundWriter implements ClockState.Listener, AutoCloseabl
 
     /** Creates (or takes over) {@code path}, mode 0644, and writes an Unknown segment. */
     public static ClockBoundWriter open(Path path, TimeSource time) throws IOException {
-        FileChannel f = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel f;
+        try {
+            f = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no such directory " + path.toAbsolutePath().getParent(), e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("permission denied", e);
+        }
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
             if (f.size() != SEGMENT_BYTES) {

@@ -77,6 +77,13 @@ class ClockBoundSegmentTest {
     }
 
     @Test
+    void aMissingDirectoryIsNamed() {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ClockBoundWriter.open(dir.resolve("no/shm0"), new FakeTime(0, 0)));
+        assertEquals("no such directory " + dir.resolve("no").toAbsolutePath(), e.getMessage());
+    }
+
+    @Test
     void theGenerationWrapsToTwoAndCarriesOnAcrossRestarts() throws Exception {
         assertEquals(2, ClockBoundWriter.nextGeneration(0));
         assertEquals(65534, ClockBoundWriter.nextGeneration(65532));
