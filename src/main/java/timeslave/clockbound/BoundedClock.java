@@ -36,8 +36,10 @@ public final class BoundedClock implements AutoCloseable {
     static final long FREE_RUNNING_AFTER_NANOS = 5_000_000_000L;
     /** ClockBound's "causality blur": a reading this far before as_of is still accepted, ns. */
     static final long CAUSALITY_BLUR_NANOS = 1_000L;
-    /** Reads retried while the daemon is writing before giving up with UNKNOWN (a writer died mid-write). */
-    static final int MAX_RETRIES = 1_000_000;
+    /** Spins on a segment being written before yielding the processor to the writer. */
+    static final int SPINS_BEFORE_YIELD = 1_000;
+    /** How long a read waits for a writer before giving up with UNKNOWN (one that died mid-write), ns. */
+    static final long MAX_WAIT_NANOS = 20_000_000L;
     private static final VarHandle GENERATION = MethodHandles.byteBufferViewVarHandle(short[].class,
             ByteOrder.nativeOrder());
 
@@ -114,14 +116,17 @@ public final class BoundedClock implements AutoCloseable {
         long driftPpb;
         int code;
         int tries = 0;
+        long waitStart = 0;
         while (true) {
             int g1 = Short.toUnsignedInt((short) GENERATION.getAcquire(segment, 14));
             if (g1 == 0 || (g1 & 1) != 0) {
-                if (g1 == 0 || ++tries > MAX_RETRIES) {
+                if (g1 == 0 || gaveUp(++tries, waitStart)) {
                     unknown(out, ClockStatus.UNKNOWN);
                     return;
                 }
-                Thread.onSpinWait();
+                if (tries == SPINS_BEFORE_YIELD) {
+                    waitStart = System.nanoTime();
+                }
                 continue;
             }
             asOf = segment.getLong(16) * 1_000_000_000L + segment.getLong(24);
@@ -134,9 +139,12 @@ public final class BoundedClock implements AutoCloseable {
             if (g1 == g2) {
                 break;
             }
-            if (++tries > MAX_RETRIES) {
+            if (gaveUp(++tries, waitStart)) {
                 unknown(out, ClockStatus.UNKNOWN);
                 return;
+            }
+            if (tries == SPINS_BEFORE_YIELD) {
+                waitStart = System.nanoTime();
             }
         }
         long mono = monotonicNanos.getAsLong();
@@ -156,6 +164,16 @@ public final class BoundedClock implements AutoCloseable {
         out.earliestNanos = real - width;
         out.latestNanos = real + width;
         out.status = status;
+    }
+
+    /** Spins first, then yields to a writer that may have been preempted, until {@link #MAX_WAIT_NANOS}. */
+    private static boolean gaveUp(int tries, long waitStart) {
+        if (tries <= SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+            return false;
+        }
+        Thread.yield();
+        return System.nanoTime() - waitStart > MAX_WAIT_NANOS;
     }
 
     private static void unknown(Reading out, ClockStatus status) {
