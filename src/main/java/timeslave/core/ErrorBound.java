@@ -22,6 +22,9 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
      */
     public static final double MAX_DRIFT_ALLOWANCE_NS_PER_SEC = 15_000.0;
 
+    /** A bound this wide or wider means unsynchronised, ns (16 s: RFC 5905 MAXDISP, the kernel's maxerror limit). */
+    public static final double UNSYNCHRONISED_NANOS = 16e9;
+
     /** Nothing known: the offset could be anything. */
     public static final ErrorBound UNKNOWN = new ErrorBound(0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 0);
 
