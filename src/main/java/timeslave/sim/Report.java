@@ -100,9 +100,9 @@ final class Report {
      */
     static final double RATE_PATH100_ADAPTIVE_SEC = 660;
     /** One-sided: 3600/740 + 0.4 = 5.26 ≤ 5.34. */
-    static final double RATE_ONE_SIDED_SEC = 1600;
+    static final double RATE_ONE_SIDED_SEC = 740;
     /** Probes per measurement on the one-sided path. */
-    static final int ONE_SIDED_PROBES = 2;
+    static final int ONE_SIDED_PROBES = 1;
     /** Spikes: 3600/615 + 0.4 = 6.25 ≤ 6.34. */
     static final double RATE_SPIKES_ADAPTIVE_SEC = 615;
     /** 10× wander: 3600/162 + 0.4 = 22.6 ≤ 22.84. */
