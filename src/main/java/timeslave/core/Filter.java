@@ -276,6 +276,11 @@ public final class Filter implements ClockChangeListener {
         priorSlopeVar = sdNsPerSec * sdNsPerSec;
     }
 
+    /** The path's jitter asymmetry learnt so far: offsets are corrected by −this × excess delay. */
+    public double asymmetry() {
+        return asymmetry;
+    }
+
     /** Number of samples held. */
     public int size() {
         return entries.size();
