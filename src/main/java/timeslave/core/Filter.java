@@ -78,11 +78,28 @@ public final class Filter implements ClockChangeListener {
     /** Smallest weight of one prediction error (at most 64 samples remembered). */
     static final double MIN_SCORE_GAIN = 1.0 / 64;
     /**
-     * Frequency random walk assumed when weighting old samples, ns/s per √s (clknetsim's and a
+     * Frequency random walk assumed until the filter has learnt its oscillator's, ns/s per √s (a
      * typical PC crystal's 1e-9): a sample's offset, seen from now, is uncertain by about
-     * this·age^1.5 beyond its own error.
+     * wander·age^1.5 beyond its own error.
      */
-    static final double AGE_WANDER_NS_PER_SEC_15 = 1.0;
+    static final double PRIOR_WANDER_NS_PER_SEC_15 = 1.0;
+    /**
+     * The wanders the filter chooses among, ns/s per √s (1e-10 to 1e-7, about 2× apart): a bank of
+     * trackers, one for each, runs on the same samples and the one whose predictions have been
+     * the most likely is used (multiple-model estimation).
+     */
+    static final double[] WANDER_CANDIDATES = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
+    /** The bank's log-likelihoods forget with this weight per sample (about this many samples remembered). */
+    static final double WANDER_MEMORY_SAMPLES = 512;
+    /** Likelihood scored before the bank's choice replaces the prior. */
+    static final int WANDER_MIN_SCORED = 32;
+    /**
+     * The choice is the most probable wander given a log-normal prior around {@link #PRIOR_WANDER_NS_PER_SEC_15}
+     * this many decades wide: a young bank's luck does not pick an extreme.
+     */
+    static final double WANDER_PRIOR_DECADES = 1.0;
+    /** An innovation beyond this many standard deviations scores as if at it (Huber-like). */
+    static final double WANDER_MAX_SIGMAS = 3.0;
     /** A sample further from the prediction than this many combined standard deviations is a spike. */
     static final double GATE_SIGMAS = 5.0;
     /**
@@ -131,7 +148,7 @@ public final class Filter implements ClockChangeListener {
      * The asymmetry estimate is shrunk toward 0 as c³/(c² + this·se²): a coefficient within a few
      * standard errors of 0 (a symmetric path) is mostly noise and is not applied.
      */
-    static final double ASYMMETRY_SHRINK_SE2 = 16.0;
+    static final double ASYMMETRY_SHRINK_SE2 = 25.0;
     /** The asymmetry's running sums forget with this weight per sample (about 256 samples remembered). */
     static final double ASYMMETRY_MEMORY_SAMPLES = 256;
     /** Samples whose excess delay is beyond this many times the median excess do not inform the asymmetry (spikes). */
@@ -195,6 +212,11 @@ public final class Filter implements ClockChangeListener {
     private boolean tracking;
     private long trackMono;
     private final PhaseRateKalman tracker = new PhaseRateKalman();
+    private final PhaseRateKalman[] bank = new PhaseRateKalman[WANDER_CANDIDATES.length];
+    private final double[] bankLogLikelihood = new double[WANDER_CANDIDATES.length];
+    private int bankScored;
+    /** The oscillator's wander as learnt (see {@link #WANDER_CANDIDATES}), ns/s per √s. */
+    private double wanderNsPerSec15 = PRIOR_WANDER_NS_PER_SEC_15;
     private double trackScore = Double.NaN;
     private int trackScored;
 
@@ -249,7 +271,7 @@ public final class Filter implements ClockChangeListener {
             double excess = Math.max(0, e.delayNanos - minDelayNanos);
             if (excess <= ASYMMETRY_MAX_EXCESS_RATIO * medianExcessNanos) {
                 double ahead = Math.max(0, (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC);
-                double wanderAhead = AGE_WANDER_NS_PER_SEC_15 * Math.pow(ahead, 1.5);
+                double wanderAhead = wanderNsPerSec15 * Math.pow(ahead, 1.5);
                 double sd = predictionSd(e.monoNanos);
                 asymmetryEstimate.add(excess, e.offsetNanos - lineAt(e.monoNanos),
                         1 / (sd * sd + wanderAhead * wanderAhead + weightFloorNanos * weightFloorNanos));
@@ -401,12 +423,16 @@ public final class Filter implements ClockChangeListener {
         if (tracking) {
             tracker.shift(frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos,
                     -frequencyDeltaNsPerSec);
+            for (PhaseRateKalman b : bank) {
+                b.shift(frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos,
+                        -frequencyDeltaNsPerSec);
+            }
         }
     }
 
     /**
      * Whether the tracker has predicted new samples at least as well as the best window's line
-     * (same score, {@link #scoreWindows}): it assumes the wander of {@link #AGE_WANDER_NS_PER_SEC_15},
+     * (same score, {@link #scoreWindows}): it assumes the wander of the learnt wander ({@link #WANDER_CANDIDATES}),
      * and when the oscillator wanders far more the short lines follow the offset better.
      */
     private boolean trackerPredictsBest() {
@@ -421,14 +447,14 @@ public final class Filter implements ClockChangeListener {
         return true;
     }
 
-    private static double wanderVar() {
-        return AGE_WANDER_NS_PER_SEC_15 * AGE_WANDER_NS_PER_SEC_15;
+    private double wanderVar() {
+        return wanderNsPerSec15 * wanderNsPerSec15;
     }
 
     /**
      * Follows the frequency with a Kalman filter whose state is (offset, rate): between samples
      * (dt s) the offset moves by rate·dt and the rate takes a random walk of spectral density
-     * q = {@link #AGE_WANDER_NS_PER_SEC_15}², so Q = q·[[dt³/3, dt²/2], [dt²/2, dt]]; each sample
+     * q = the learnt wander ({@link #WANDER_CANDIDATES})², so Q = q·[[dt³/3, dt²/2], [dt²/2, dt]]; each sample
      * measures the offset with the variance its weight assumes (floor² + e²/12). Unlike a line
      * over a window, it forgets the past exactly as fast as the wander makes it stale. It starts
      * from the line once {@link #TRACK_START_SAMPLES} are held (the line's robust variances make
@@ -443,16 +469,72 @@ public final class Filter implements ClockChangeListener {
             trackMono = e.monoNanos;
             double dt = (e.monoNanos - refMono) / NANOS_PER_SEC - meanTimeSec;
             tracker.start(lineAt(e.monoNanos), slopeNsPerSec, meanVar + dt * dt * slopeVar, dt * slopeVar, slopeVar);
+            for (int k = 0; k < bank.length; k++) {
+                bank[k] = new PhaseRateKalman();
+                bank[k].start(lineAt(e.monoNanos), slopeNsPerSec, meanVar + dt * dt * slopeVar, dt * slopeVar,
+                        slopeVar);
+            }
+            Arrays.fill(bankLogLikelihood, 0);
+            bankScored = 0;
             return;
         }
         double dt = (e.monoNanos - trackMono) / NANOS_PER_SEC;
+        double excess = Math.max(0, e.delayNanos - minDelayNanos);
+        double c = asymmetryAt(excess, medianExcessNanos);
+        double y = e.offsetNanos - c * excess;
+        double r = weightFloorNanos * weightFloorNanos + excessVariance(excess, c);
+        PhaseRateKalman chosen = learnWander(dt, y, r);
         if (dt > 0) {
             tracker.predict(dt, wanderVar());
             trackMono = e.monoNanos;
         }
-        double excess = Math.max(0, e.delayNanos - minDelayNanos);
-        double c = asymmetryAt(excess, medianExcessNanos);
-        tracker.update(e.offsetNanos - c * excess, weightFloorNanos * weightFloorNanos + excessVariance(excess, c));
+        tracker.update(y, r);
+        if (chosen != null) {
+            // The tracker is the bank's most likely member: after a change of frequency the one
+            // with more wander has already followed it.
+            tracker.start(chosen.phaseNanos(), chosen.rateNsPerSec(), chosen.phaseVar(), chosen.covar(),
+                    chosen.rateVar());
+        }
+    }
+
+    /**
+     * Runs the bank of trackers (one per {@link #WANDER_CANDIDATES}) on the sample and scores each
+     * by the log-likelihood of its prediction (innovation ν with variance S: −½·ln S − ½·ν²/S);
+     * the wander of the best, once {@link #WANDER_MIN_SCORED} are scored, is the filter's. Too
+     * little wander predicts the offset badly after long gaps; too much trusts single noisy samples.
+     */
+    private PhaseRateKalman learnWander(double dt, double y, double r) {
+        double keep = 1 - 1 / WANDER_MEMORY_SAMPLES;
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < bank.length; k++) {
+            PhaseRateKalman b = bank[k];
+            b.predict(dt, WANDER_CANDIDATES[k] * WANDER_CANDIDATES[k]);
+            double s = b.phaseVar() + r;
+            double nu = y - b.phaseNanos();
+            // Robust: one innovation counts at most WANDER_MAX_SIGMAS² (a step of frequency or one
+            // bad sample must not decide the wander for hundreds of samples).
+            double z2 = Math.min(nu * nu / s, WANDER_MAX_SIGMAS * WANDER_MAX_SIGMAS);
+            bankLogLikelihood[k] = bankLogLikelihood[k] * keep - 0.5 * Math.log(s) - 0.5 * z2;
+            b.update(y, r);
+            double decades = Math.log10(WANDER_CANDIDATES[k] / PRIOR_WANDER_NS_PER_SEC_15);
+            double score = bankLogLikelihood[k] - decades * decades / (2 * WANDER_PRIOR_DECADES * WANDER_PRIOR_DECADES);
+            if (score > bestScore) {
+                best = k;
+                bestScore = score;
+            }
+        }
+        bankScored++;
+        if (bankScored < WANDER_MIN_SCORED) {
+            return null;
+        }
+        wanderNsPerSec15 = WANDER_CANDIDATES[best];
+        return bank[best];
+    }
+
+    /** The oscillator's frequency wander the filter has learnt (or assumes), ns/s per √s. */
+    public double wanderNsPerSec15() {
+        return wanderNsPerSec15;
     }
 
     private Entry newest() {
@@ -628,11 +710,11 @@ public final class Filter implements ClockChangeListener {
 
         /**
          * 1/variance of a sample's offset as seen now: its own exchange error (e²/12), the floor,
-         * and what a frequency random walk of {@link #AGE_WANDER_NS_PER_SEC_15} has done to the
+         * and what a frequency random walk of the learnt wander ({@link #WANDER_CANDIDATES}) has done to the
          * offset since, which a straight line cannot follow (∝ age^1.5).
          */
         double weight(double excessNanos, double ageSec) {
-            double wander = AGE_WANDER_NS_PER_SEC_15 * Math.pow(Math.max(ageSec, 0), 1.5);
+            double wander = wanderNsPerSec15 * Math.pow(Math.max(ageSec, 0), 1.5);
             return 1.0 / (floor * floor + excessVariance(excessNanos, asymmetryAt(excessNanos, medianExcess))
                     + wander * wander);
         }
@@ -787,7 +869,7 @@ public final class Filter implements ClockChangeListener {
         for (int i = 0; i < n; i++) {
             Entry e = entries.get(i);
             t[i] = (e.monoNanos - ref) / NANOS_PER_SEC;
-            double wander = AGE_WANDER_NS_PER_SEC_15 * Math.pow(-t[i], 1.5);
+            double wander = wanderNsPerSec15 * Math.pow(-t[i], 1.5);
             w[i] = x[i] <= ASYMMETRY_MAX_EXCESS_RATIO * medianExcess ? 1 / (typical + wander * wander) : 0;
             sw += w[i];
             sw2 += w[i] * w[i];

@@ -346,7 +346,7 @@ class FilterTest {
             // 300 samples (4800 s) after the change a 1 ns/s-per-sqrt(s) tracker has forgotten the old rate;
             // a filter that never forgot would sit near the mean, −75 ns/s.
             Estimate e = f.estimate(mono);
-            assertTrue(Math.abs(e.freqNsPerSec() - rate) < 60, "seed " + seed + ": freq " + e.freqNsPerSec());
+            assertTrue(Math.abs(e.freqNsPerSec() - rate) < 60, "seed " + seed + ": freq " + e.freqNsPerSec() + " wander " + f.wanderNsPerSec15());
             assertTrue(e.skewNsPerSec() < 1_000, "seed " + seed + ": skew " + e.skewNsPerSec());
         }
     }
