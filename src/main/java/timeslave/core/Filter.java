@@ -98,6 +98,8 @@ public final class Filter implements ClockChangeListener {
      * this many decades wide: a young bank's luck does not pick an extreme.
      */
     static final double WANDER_PRIOR_DECADES = 1.0;
+    /** Standard deviations of the learnt wander the error bound allows for. */
+    static final double WANDER_BOUND_SIGMAS = 5.0;
     /** An innovation beyond this many standard deviations scores as if at it (Huber-like). */
     static final double WANDER_MAX_SIGMAS = 3.0;
     /** A sample further from the prediction than this many combined standard deviations is a spike. */
@@ -385,7 +387,10 @@ public final class Filter implements ClockChangeListener {
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
             double ageSec = Math.abs(monoNanos - e.monoNanos) / NANOS_PER_SEC;
-            double half = e.errorNanos + growthRate * ageSec;
+            // A frequency random walk moves the offset by about w·age^1.5 (sd w·age^1.5/√3), more
+            // than any straight-line allowance for old samples.
+            double wanderGrowth = boundWanderNsPerSec15() * Math.pow(ageSec, 1.5);
+            double half = e.errorNanos + growthRate * ageSec + wanderGrowth;
             if (half > hi - lo) {
                 break;
             }
@@ -530,6 +535,28 @@ public final class Filter implements ClockChangeListener {
         }
         wanderNsPerSec15 = WANDER_CANDIDATES[best];
         return bank[best];
+    }
+
+    /**
+     * The error bound's straight-line drift allowance beyond the frequency's skew, ns/s: none once
+     * the wander is learnt ({@link #boundWanderNsPerSec15} then covers what the oscillator can do),
+     * the fixed {@link ErrorBound#MAX_DRIFT_ALLOWANCE_NS_PER_SEC} before.
+     */
+    public double driftAllowanceNsPerSec() {
+        return wanderLearnt() ? 0 : ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC;
+    }
+
+    /**
+     * The error bound's allowance for the oscillator's wander, ns/s per √s: the offset may move by
+     * this × age^1.5 beyond the frequency's skew ({@link #WANDER_BOUND_SIGMAS} × the learnt wander;
+     * a random walk's sd is w·age^1.5/√3); 0 before the wander is learnt.
+     */
+    public double boundWanderNsPerSec15() {
+        return wanderLearnt() ? WANDER_BOUND_SIGMAS * wanderNsPerSec15 : 0;
+    }
+
+    private boolean wanderLearnt() {
+        return tracking && bankScored >= WANDER_MIN_SCORED;
     }
 
     /** The oscillator's frequency wander the filter has learnt (or assumes), ns/s per √s. */
