@@ -79,6 +79,10 @@ public final class OptionsParser {
     /** --panic: 0 (no limit) to 100 years. */
     static final BigDecimal MAX_PANIC_S = new BigDecimal("3155760000");
 
+    // --- least privilege (-u): issue 9 item 6 ---
+    /** -u: a POSIX-portable user name (useradd's rule), at most 32 characters. */
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}[$]?");
+
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}");
     private static final Pattern YEAR = Pattern.compile("[0-9]{4}");
@@ -139,6 +143,10 @@ public final class OptionsParser {
         o.addOption(arg("i", "init-drift", "initial drift of the local clock, ns/s, +-3000000 [0]"));
         o.addOption(arg("y", "year", "the year, overriding the reference's, 1970-2199 [none]"));
         o.addOption(flag("Y", "take the year from the modification date of the -P file"));
+        // least privilege (-u)
+        o.addOption(arg("u", "user", "started as root, run as this user after start-up, keeping only cap_sys_time;"
+                + " root keeps root [" + timeslave.os.Privileges.DEFAULT_USER + ", else "
+                + timeslave.os.Privileges.FALLBACK_USER + "]"));
         o.addOption(longFlag("once", "measure once, print one line and exit"));
         o.addOption(longFlag("set", "with --once: step the clock by the measured offset"));
         // --- panic limit (issue 9) ---
@@ -509,6 +517,11 @@ public final class OptionsParser {
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
         Settings.Leap leapMode = leapMode(m.get("leap"));
+        // least privilege (-u): the name's form here; whether the user exists is checked at start
+        Val u = m.get("u");
+        if (u != null && !USER.matcher(u.value).matches()) {
+            throw new UsageException(u.label() + ": user must be a user name: letters, digits, dot, underscore, hyphen");
+        }
         return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
                 m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,
                 maxDrift, initDrift,
@@ -516,7 +529,8 @@ public final class OptionsParser {
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog)), step,
                 leap == null ? d.leapSecondsFile() : path(leap),
                 ready == null ? Optional.empty() : Optional.of(path(ready)), optionsFile, leapMode,
-                List.copyOf(masters), panic, force);
+                List.copyOf(masters), panic, force,
+                u == null ? Optional.empty() : Optional.of(u.value));
     }
 
     private interface Conv {
@@ -630,7 +644,7 @@ public final class OptionsParser {
                 "                 [--max-rate DURATION]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
-                "                 [--leap kernel|smear|ignore] [--panic SECONDS]",
+                "                 [--leap kernel|smear|ignore] [--panic SECONDS] [-u user]",
                 "                 [--once [--set [--force]]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }
