@@ -12,9 +12,16 @@ package timeslave.core;
  * @param hiNanos        highest possible offset then, ns
  * @param freqNsPerSec   rate at which the offset moves, ns/s (with the frequency now in force)
  * @param growthNsPerSec rate at which the interval widens on each side, ns/s
+ * @param wanderNsPerSec15 and further by this × |dt|^1.5 on each side (what a frequency random walk
+ *                       can do to the offset; 0: none), ns/s per √s
  */
 public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec,
-                         double growthNsPerSec) {
+                         double growthNsPerSec, double wanderNsPerSec15) {
+
+    /** A bound that widens in a straight line only. */
+    public ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec, double growthNsPerSec) {
+        this(asOfMonoNanos, loNanos, hiNanos, freqNsPerSec, growthNsPerSec, 0);
+    }
 
     /**
      * Allowance for oscillator drift the fit cannot see, ns/s: 15 ppm, the figure ClockBound
@@ -39,13 +46,18 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
     /** Lowest possible offset at {@code monoNanos}. */
     public double lo(long monoNanos) {
         double dt = (monoNanos - asOfMonoNanos) / 1e9;
-        return loNanos + freqNsPerSec * dt - growthNsPerSec * Math.abs(dt);
+        return loNanos + freqNsPerSec * dt - widening(dt);
     }
 
     /** Highest possible offset at {@code monoNanos}. */
     public double hi(long monoNanos) {
         double dt = (monoNanos - asOfMonoNanos) / 1e9;
-        return hiNanos + freqNsPerSec * dt + growthNsPerSec * Math.abs(dt);
+        return hiNanos + freqNsPerSec * dt + widening(dt);
+    }
+
+    private double widening(double dtSec) {
+        double a = Math.abs(dtSec);
+        return growthNsPerSec * a + (wanderNsPerSec15 == 0 ? 0 : wanderNsPerSec15 * a * Math.sqrt(a));
     }
 
     /** Half the interval's width at {@code monoNanos}, ns. */
@@ -75,7 +87,8 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
     public ErrorBound hull(ErrorBound other, long monoNanos) {
         return new ErrorBound(monoNanos, Math.min(lo(monoNanos), other.lo(monoNanos)),
                 Math.max(hi(monoNanos), other.hi(monoNanos)), freqNsPerSec,
-                Math.max(growthNsPerSec, other.growthNsPerSec) + Math.abs(freqNsPerSec - other.freqNsPerSec));
+                Math.max(growthNsPerSec, other.growthNsPerSec) + Math.abs(freqNsPerSec - other.freqNsPerSec),
+                Math.max(wanderNsPerSec15, other.wanderNsPerSec15));
     }
 
     /** The same bound after the clock was moved (see {@link ClockChangeListener} for signs). */
@@ -84,6 +97,6 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
             return this;
         }
         return new ErrorBound(monoNanos, lo(monoNanos) - stepNanos, hi(monoNanos) - stepNanos,
-                freqNsPerSec - frequencyDeltaNsPerSec, growthNsPerSec);
+                freqNsPerSec - frequencyDeltaNsPerSec, growthNsPerSec, wanderNsPerSec15);
     }
 }

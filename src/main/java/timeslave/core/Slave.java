@@ -419,14 +419,15 @@ public final class Slave {
     }
 
     private void updateBound(Filter filter, Estimate e, long now) {
-        double[] iv = filter.interval(now, ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC);
+        double allowance = filter.driftAllowanceNsPerSec();
+        double[] iv = filter.interval(now, allowance);
         if (iv == null) {
             return;
         }
         double freq = e == null ? 0 : e.freqNsPerSec();
-        double growth = ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC
+        double growth = allowance
                 + (e == null ? settings.maxDriftNsPerSec() : e.skewNsPerSec());
-        bound = new ErrorBound(now, iv[0], iv[1], freq, growth);
+        bound = new ErrorBound(now, iv[0], iv[1], freq, growth, filter.boundWanderNsPerSec15());
         if (heldBound != null && heldBound.known()) {
             bound = bound.hull(heldBound, now);
         }
