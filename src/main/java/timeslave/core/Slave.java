@@ -121,7 +121,7 @@ public final class Slave {
         ErrorBound b = bound;
         stateListener.clockState(new ClockState(!settings.measureOnly() && b.known()
                 && b.maxErrorNanos(monoNanos) < ErrorBound.UNSYNCHRONISED_NANOS, b.asOfMonoNanos(), b.loNanos(),
-                b.hiNanos(), b.freqNsPerSec(), b.growthNsPerSec()));
+                b.hiNanos(), b.freqNsPerSec(), b.growthNsPerSec(), b.wanderNsPerSec15()));
     }
 
     /** Runs until {@link #stop()}. */

@@ -119,7 +119,7 @@ public final class ClockBoundWriter implements ClockState.Listener, AutoCloseabl
         if (s.known()) {
             status = s.synchronised() ? STATUS_SYNCHRONIZED : STATUS_FREE_RUNNING;
             boundNanos = (long) Math.min(Long.MAX_VALUE / 2, Math.ceil(s.maxErrorNanos(mono)));
-            driftPpb = (long) Math.min(0xFFFF_FFFFL, Math.ceil(s.growthNsPerSec() + Math.abs(s.freqNsPerSec())));
+            driftPpb = (long) Math.min(0xFFFF_FFFFL, Math.ceil(s.readerDriftNsPerSec(mono, VOID_AFTER_NANOS / 1e9)));
         } else {
             status = STATUS_UNKNOWN;
             boundNanos = 0;

@@ -11,9 +11,16 @@ package timeslave.time;
  * @param hiNanos        highest possible offset then, ns; +∞ when unknown
  * @param freqNsPerSec   rate at which the offset moves, ns/s
  * @param growthNsPerSec rate at which the interval widens on each side, ns/s
+ * @param wanderNsPerSec15 and further by this × |dt|^1.5 on each side (a frequency random walk), ns/s per √s
  */
 public record ClockState(boolean synchronised, long asOfMonoNanos, double loNanos, double hiNanos,
-                         double freqNsPerSec, double growthNsPerSec) {
+                         double freqNsPerSec, double growthNsPerSec, double wanderNsPerSec15) {
+
+    /** An interval that widens in a straight line only. */
+    public ClockState(boolean synchronised, long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec,
+                      double growthNsPerSec) {
+        this(synchronised, asOfMonoNanos, loNanos, hiNanos, freqNsPerSec, growthNsPerSec, 0);
+    }
 
     /** Nothing known yet. */
     public static final ClockState UNKNOWN = new ClockState(false, 0, Double.NEGATIVE_INFINITY,
@@ -26,13 +33,30 @@ public record ClockState(boolean synchronised, long asOfMonoNanos, double loNano
     /** Lowest possible offset at {@code monoNanos}, ns. */
     public double lo(long monoNanos) {
         double dt = (monoNanos - asOfMonoNanos) / 1e9;
-        return loNanos + freqNsPerSec * dt - growthNsPerSec * Math.abs(dt);
+        return loNanos + freqNsPerSec * dt - widening(dt);
     }
 
     /** Highest possible offset at {@code monoNanos}, ns. */
     public double hi(long monoNanos) {
         double dt = (monoNanos - asOfMonoNanos) / 1e9;
-        return hiNanos + freqNsPerSec * dt + growthNsPerSec * Math.abs(dt);
+        return hiNanos + freqNsPerSec * dt + widening(dt);
+    }
+
+    /** How far each edge has moved out {@code dtSec} from asOf, ns. */
+    public double widening(double dtSec) {
+        double a = Math.abs(dtSec);
+        return growthNsPerSec * a + wanderNsPerSec15 * a * Math.sqrt(a);
+    }
+
+    /**
+     * The least straight-line rate, ns/s, at which a reader that knows only the interval at
+     * {@code monoNanos} may widen it and still hold the truth for {@code horizonSec} more seconds
+     * (ClockBound's max drift): |freq| for the centre's motion plus the widening's steepest
+     * average slope over that horizon, which for the |dt|^1.5 term is its slope at the far end's chord.
+     */
+    public double readerDriftNsPerSec(long monoNanos, double horizonSec) {
+        double age = Math.abs((monoNanos - asOfMonoNanos) / 1e9);
+        return Math.abs(freqNsPerSec) + (widening(age + horizonSec) - widening(age)) / horizonSec;
     }
 
     /** The best estimate of reference − local at {@code monoNanos}: the interval's centre, ns (0 when unknown). */

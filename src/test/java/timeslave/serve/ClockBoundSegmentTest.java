@@ -61,6 +61,31 @@ class ClockBoundSegmentTest {
         }
     }
 
+    /**
+     * A bound that widens as |dt|^1.5 too (the learnt wander): the published max drift must let a
+     * reader that sees no more updates hold the truth until void_after, so it is the widening's chord
+     * slope over that horizon, not just the straight-line growth.
+     */
+    @Test
+    void maxDriftCoversTheWanderTermUntilVoidAfter() throws Exception {
+        FakeTime t = new FakeTime(1_700_000_000L * S, 50 * S);
+        Path p = dir.resolve("shm0");
+        try (ClockBoundWriter w = ClockBoundWriter.open(p, t)) {
+            ClockState s = new ClockState(true, t.mono, -100_000, 100_000, 0, 50, 1.0);
+            w.clockState(s);
+            ByteBuffer b = read(p);
+            long bound = b.getLong(48);
+            long driftPpb = Integer.toUnsignedLong(b.getInt(64));
+            double horizon = ClockBoundWriter.VOID_AFTER_NANOS / 1e9;
+            for (double d : new double[] {1, 10, 100, 500, horizon}) {
+                double truth = s.maxErrorNanos(t.mono + (long) (d * 1e9));
+                assertTrue(bound + driftPpb * d >= truth, "at +" + d + " s the reader's bound "
+                        + (bound + driftPpb * d) + " ns must hold " + truth + " ns");
+            }
+            assertTrue(driftPpb > 50 + 1.0 * Math.sqrt(horizon), "the wander term counts: " + driftPpb);
+        }
+    }
+
     @Test
     void theWriterRefreshesWithoutNews() throws Exception {
         FakeTime t = new FakeTime(0, 100 * S);
