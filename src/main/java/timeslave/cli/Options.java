@@ -44,6 +44,7 @@ import timeslave.ref.ReferenceConfig;
  * @param force              --force: with --once --set, step even beyond the panic limit; for the daemon
  *                           (ops12), adjust the clock even while another time daemon does
  * @param user               -u (least privilege): the user to become after start-up; empty for the default
+ * @param serve              what the daemon serves (--serve-*, --clockbound-shm; issue 11)
  * @param ops                --control, --metrics, --statsdir (ops12)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
@@ -55,7 +56,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
                       long panicNanos, boolean force,
-                      Optional<String> user, Ops ops) {
+                      Optional<String> user, timeslave.serve.Serving.Config serve, Ops ops) {
 
     // ops12: status and control, metrics, statistics.
     /**
@@ -148,6 +149,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
             w.add("--force");
         }
         user.ifPresent(u -> w.add("-u " + u));   // least privilege
+        ServeConfig.describe(serve, w);
         return String.join(" ", w);
     }
 
