@@ -355,6 +355,9 @@ public final class Main {
             }
         });
         slave.statusListener(ops);
+        if (serving != null) {
+            ops.serverStats(ServeCounters.of(serving));
+        }
         // end ops12
         log.notice(versionLine() + " started: " + o.describe());
         if (!o.measureOnly() && o.leap() != Settings.Leap.IGNORE) {
