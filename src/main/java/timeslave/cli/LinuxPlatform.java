@@ -16,7 +16,6 @@ import timeslave.os.NullClock;
 import timeslave.os.Privileges;
 import timeslave.os.ProcessPriority;
 import timeslave.os.Signals;
-import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
 import timeslave.os.StartupPages;
@@ -63,18 +62,35 @@ final class LinuxPlatform implements Platform {
      */
     @Override
     public SyslogLog log(Options o, PrintStream stderr) {
+        // ops12: -B lines on stderr carry the time, except in the journal, which stamps them itself
+        boolean journal = Stdio.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
+        Clock stamps = journal ? null : Clock.systemUTC();
         if (o.syslogPath().isEmpty()) {
-            return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel());
+            return new SyslogLog(SyslogSink.NONE, o.foreground() ? stderr : null, o.debugLevel(), stamps);
         }
-        Syslog syslog = new Syslog(o.syslogPath().get(), "timeslave", Clock.systemDefaultZone(), stderr);
-        boolean copy = o.foreground() && !Stdio.stderrIsJournal(System.getenv("JOURNAL_STREAM"));
-        return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel());
+        boolean copy = o.foreground() && !journal;
+        // ops12: nothing listening at the syslog socket falls back to journald's, a file, or stderr, and says so
+        SyslogSink syslog = timeslave.os.FallbackSyslog.system(o.syslogPath().get(), stderr, copy);
+        return new SyslogLog(syslog, copy ? stderr : null, o.debugLevel(), stamps);
     }
 
     @Override
     public SystemClock clock(Options o, SyslogLog log) {
         LinuxClock real = LinuxClock.system();
-        return o.measureOnly() ? new NullClock(real, log) : real;
+        if (o.measureOnly()) {
+            // ops12: -m is always allowed; say so when another daemon keeps the clock
+            java.util.List<String> others = timeslave.os.OtherTimeDaemons.find(timeslave.os.OtherTimeDaemons.PROC,
+                    ProcessHandle.current().pid());
+            if (!others.isEmpty()) {
+                log.info("another time daemon adjusts this clock: " + String.join(", ", others) + "; -m adjusts nothing");
+            }
+            return new NullClock(real, log);
+        }
+        // ops12: hands off a clock another daemon adjusts, unless --force
+        timeslave.os.ClockGuard g = new timeslave.os.ClockGuard(real, timeslave.os.ClockGuard.system(real), log,
+                o.force(), o.once());
+        g.check();
+        return g;
     }
 
     @Override
@@ -107,6 +123,28 @@ final class LinuxPlatform implements Platform {
     @Override
     public void stdioToDevNull() {
         Stdio.toDevNull();
+    }
+
+    // ops12
+    @Override
+    public Operations operations(Options o, SyslogLog log, timeslave.control.ControlServer.Actions actions) {
+        return Operations.start(o.ops(), log, actions, timeslave.control.ServerStats.NONE, Main.versionLine());
+    }
+
+    @Override
+    public void timetrimUnderMeasureOnly(Options o, SyslogLog log) {
+        Path p = o.timetrimFile().orElseThrow();
+        java.util.OptionalLong t = new TimetrimFile(p, log, Main.versionLine()).load();
+        log.info("-m: " + p + (t.isPresent() ? ": timetrim " + t.getAsLong() + " ns/s would be restored" : " gives no timetrim")
+                + "; it is never written under -m");
+    }
+
+    @Override
+    public void notifyServiceManager(String state, SyslogLog log) {
+        String why = timeslave.os.SdNotify.send(System.getenv(timeslave.os.SdNotify.ENV), state);
+        if (why != null) {
+            log.debug(1, "cannot notify the service manager: " + why);
+        }
     }
 
     @Override

@@ -77,7 +77,7 @@ public final class Main {
             return Simulate.run(s.args(), out, err);
         }
         Options o = ((Invocation.Run) inv).options();
-        return o.once() ? once(o, out, err, platform) : daemon(o, err, platform);
+        return o.once() ? once(o, out, err, platform) : daemon(o, err, platform, args);
     }
 
     /**
@@ -111,7 +111,7 @@ public final class Main {
             }
         } catch (OpenFailure e) {
             err.println("timeslave: " + e.master + ": " + e.getMessage());
-            return EXIT_FAILURE;
+            return e instanceof SameServer ? EXIT_USAGE : EXIT_FAILURE;
         } catch (MeasurementException e) {
             err.println("timeslave: " + masterNames(o) + ": " + e.getMessage());
             return EXIT_FAILURE;
@@ -141,7 +141,7 @@ public final class Main {
     }
 
     /** A master that could not be opened, and which one. */
-    static final class OpenFailure extends MeasurementException {
+    static class OpenFailure extends MeasurementException {
         final String master;
 
         OpenFailure(String master, MeasurementException cause) {
@@ -164,6 +164,7 @@ public final class Main {
                 throw new OpenFailure(o.master(), e);
             }
         }
+        sameServerTwice(o);   // ops12
         List<Reference> opened = new ArrayList<>();
         try {
             for (Options.Master m : o.masters()) {
@@ -182,6 +183,50 @@ public final class Main {
             throw e;
         }
     }
+
+    // ops12
+    /** Two names of one server (same address and port after resolving): a usage error, status 2. */
+    static final class SameServer extends OpenFailure {
+        SameServer(String masters, String message) {
+            super(masters, message);
+        }
+    }
+
+    /**
+     * Refuses two -H that resolve to a common address and port (-H sntp:127.0.0.1 -H sntp:localhost):
+     * one server would have two votes. A name that does not resolve is left for its open to report.
+     */
+    static void sameServerTwice(Options o) throws SameServer {
+        List<String> names = new ArrayList<>();
+        List<java.util.Set<java.net.InetSocketAddress>> addresses = new ArrayList<>();
+        for (Options.Master m : o.masters()) {
+            if (m.serial()) {
+                continue;
+            }
+            java.util.Set<java.net.InetSocketAddress> set = new java.util.LinkedHashSet<>();
+            try {
+                timeslave.ref.References.Spec sp = timeslave.ref.References.spec(m.spec(), o.timePort());
+                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(sp.host())) {
+                    set.add(new java.net.InetSocketAddress(a, sp.port()));
+                }
+            } catch (MeasurementException | java.net.UnknownHostException e) {
+                continue;
+            }
+            for (int i = 0; i < addresses.size(); i++) {
+                for (java.net.InetSocketAddress a : set) {
+                    if (addresses.get(i).contains(a)) {
+                        String where = (a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
+                                + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+                        throw new SameServer(names.get(i) + "," + m.spec(), "masters " + names.get(i) + " and " + m.spec()
+                                + " are the same server (" + where + "): it would have two votes");
+                    }
+                }
+            }
+            names.add(m.spec());
+            addresses.add(set);
+        }
+    }
+    // end ops12
 
     /** The masters as given, joined by commas (for messages). */
     static String masterNames(Options o) {
@@ -212,6 +257,11 @@ public final class Main {
 
     /** The daemon: runs the core loop until SIGTERM or SIGINT. */
     static int daemon(Options o, PrintStream err, Platform platform) {
+        return daemon(o, err, platform, List.of());
+    }
+
+    /** The daemon, with the command line {@code args} that reload (SIGHUP, timeslave-ctl reload) parses again. */
+    static int daemon(Options o, PrintStream err, Platform platform, List<String> args) {
         ReadyReport ready = new ReadyReport(o.readyFile().orElse(null));
         SyslogLog log = platform.log(o, err);
         // --- least privilege (-u): issue 9 item 6; whom to become is settled before anything opens ---
@@ -240,6 +290,9 @@ public final class Main {
         OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, log) : OptionalInt.empty();
         TimetrimStore timetrim = o.timetrimFile().isPresent() && !o.measureOnly() ? platform.timetrim(o, log)
                 : TimetrimStore.NONE;
+        if (o.measureOnly() && o.timetrimFile().isPresent()) {
+            platform.timetrimUnderMeasureOnly(o, log);   // ops12
+        }
         Reference ref;
         try {
             ref = open(o, o.referenceConfig(year), platform, log);
@@ -250,7 +303,7 @@ public final class Main {
                 err.println("timeslave: " + msg);
             }
             ready.fail(msg);
-            return EXIT_FAILURE;
+            return e instanceof SameServer ? EXIT_USAGE : EXIT_FAILURE;   // ops12
         }
         Slave slave = new Slave(o.settings(platform.time().monotonicNanos()), ref, clock,
                 platform.scheduler(platform.time()), log, timetrim);
@@ -281,6 +334,31 @@ public final class Main {
         // ---- end of serving
         platform.onSignal("USR1", log::raiseDebugLevel);
         platform.onSignal("USR2", log::lowerDebugLevel);
+        // ops12: status and control (timeslave-ctl, SIGHUP), metrics, statistics.
+        Reloader reloader = new Reloader(o, args, platform, log, slave);
+        platform.onSignal("HUP", () -> {
+            try {
+                reloader.reload();
+            } catch (IllegalArgumentException e) {
+                // logged by reload
+            }
+        });
+        Operations ops = platform.operations(o, log, new timeslave.control.ControlServer.Actions() {
+            @Override
+            public String debug(int level) {
+                return "debugging set to " + log.setDebugLevel(level);
+            }
+
+            @Override
+            public String reload() {
+                return reloader.reload();
+            }
+        });
+        slave.statusListener(ops);
+        if (serving != null) {
+            ops.serverStats(ServeCounters.of(serving));
+        }
+        // end ops12
         log.notice(versionLine() + " started: " + o.describe());
         if (!o.measureOnly() && o.leap() != Settings.Leap.IGNORE) {
             boolean byDefault = o.leapSecondsFile().equals(ReferenceConfig.defaults().leapSecondsFile());
@@ -307,6 +385,7 @@ public final class Main {
         }
         // --- end least privilege ---
         ready.ok();
+        platform.notifyServiceManager("READY=1\nSTATUS=following " + ref.name(), log);   // ops12: Type=notify
         if (o.readyFile().isPresent()) {
             platform.stdioToDevNull();
         }
@@ -321,13 +400,71 @@ public final class Main {
             return EXIT_FAILURE;
         } finally {
             ref.close();
+            ops.close();
             if (serving != null) {
                 serving.close();
             }
         }
+        platform.notifyServiceManager("STOPPING=1", log);   // ops12
         log.notice("stopped by " + (stoppedBy.get() == null ? "the main loop" : stoppedBy.get()));
         return EXIT_OK;
     }
+
+    // ops12
+    /**
+     * reload (SIGHUP, timeslave-ctl reload): parses the command line and the options file again. A
+     * file with an error changes nothing; otherwise -d and the leap-seconds file take effect at once,
+     * and any other change is logged as waiting for the next start.
+     */
+    static final class Reloader {
+        private final Options started;
+        private final List<String> args;
+        private final Platform platform;
+        private final SyslogLog log;
+        private final Slave slave;
+
+        Reloader(Options started, List<String> args, Platform platform, SyslogLog log, Slave slave) {
+            this.started = started;
+            this.args = args;
+            this.platform = platform;
+            this.log = log;
+            this.slave = slave;
+        }
+
+        synchronized String reload() {
+            String file = started.optionsFile().map(Path::toString).orElse("the command line");
+            Options now;
+            try {
+                Invocation inv = platform.parser().parse(args);
+                if (!(inv instanceof Invocation.Run r)) {
+                    throw new UsageException("not a daemon command line");
+                }
+                now = r.options();
+            } catch (UsageException e) {
+                log.err("reload: " + e.getMessage() + "; nothing changed");
+                throw new IllegalArgumentException(e.getMessage() + "; nothing changed");
+            }
+            log.setDebugLevel(now.debugLevel());
+            if (!now.measureOnly() && now.leap() != Settings.Leap.IGNORE) {
+                boolean byDefault = now.leapSecondsFile().equals(ReferenceConfig.defaults().leapSecondsFile());
+                LeapPlanner.Table leap = LeapSecondsFile.load(now.leapSecondsFile(),
+                        byDefault ? LeapSecondsFile.DEBIAN : null, now.leap(), log);
+                slave.leapSeconds(leap == null ? null : leap.seconds(), leap == null ? null : leap.file());
+            }
+            List<String> waiting = new ArrayList<>();
+            List<String> a = List.of(started.describe().split(" (?=-)"));
+            for (String w : now.describe().split(" (?=-)")) {
+                if (!a.contains(w) && !w.startsWith("-d")) {
+                    waiting.add(w);
+                }
+            }
+            String msg = "reload: " + file + " read" + (waiting.isEmpty() ? "" : "; " + String.join(" ", waiting)
+                    + " takes effect at the next start");
+            log.notice(msg);
+            return msg;
+        }
+    }
+    // end ops12
 
     /**
      * Tells bin/timeslave, which waits on a pipe while the detached daemon starts (hidden --detached

@@ -41,9 +41,11 @@ import timeslave.ref.ReferenceConfig;
  * @param leap               --leap: what is done about leap seconds
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
  * @param panicNanos         --panic: the panic limit, 0 for none
- * @param force              --force (only with --once --set): step even beyond the panic limit
+ * @param force              --force: with --once --set, step even beyond the panic limit; for the daemon
+ *                           (ops12), adjust the clock even while another time daemon does
  * @param user               -u (least privilege): the user to become after start-up; empty for the default
  * @param serve              what the daemon serves (--serve-*, --clockbound-shm; issue 11)
+ * @param ops                --control, --metrics, --statsdir (ops12)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -54,7 +56,24 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
                       long panicNanos, boolean force,
-                      Optional<String> user, timeslave.serve.Serving.Config serve) {
+                      Optional<String> user, timeslave.serve.Serving.Config serve, Ops ops) {
+
+    // ops12: status and control, metrics, statistics.
+    /**
+     * How the daemon can be watched.
+     *
+     * @param control     --control: the control socket, empty for "--control none"
+     * @param metricsHost --metrics: the address to listen on (loopback unless given)
+     * @param metricsPort --metrics: the TCP port, 0 for off
+     * @param statsDir    --statsdir: where loopstats and peerstats are written, if anywhere
+     */
+    public record Ops(Optional<Path> control, String metricsHost, int metricsPort, Optional<Path> statsDir) {
+        /** Nothing but the default control socket. */
+        public static Ops defaults() {
+            return new Ops(Optional.of(timeslave.control.ControlServer.DEFAULT_PATH), "127.0.0.1", 0, Optional.empty());
+        }
+    }
+    // end ops12
 
     /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
     public record Master(boolean serial, String spec) {
@@ -120,6 +139,15 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
         w.add("--panic " + seconds(panicNanos));
         optionsFile.ifPresent(p -> w.add("--options " + p));
+        // ops12
+        w.add("--control " + ops.control().map(Path::toString).orElse(OptionsParser.NO_CONTROL));
+        if (ops.metricsPort() > 0) {
+            w.add("--metrics " + ops.metricsHost() + ":" + ops.metricsPort());
+        }
+        ops.statsDir().ifPresent(p -> w.add("--statsdir " + p));
+        if (force) {
+            w.add("--force");
+        }
         user.ifPresent(u -> w.add("-u " + u));   // least privilege
         ServeConfig.describe(serve, w);
         return String.join(" ", w);

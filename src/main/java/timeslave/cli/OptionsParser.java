@@ -75,6 +75,9 @@ public final class OptionsParser {
     static final BigDecimal MIN_STEP_S = new BigDecimal("0.001");
     static final BigDecimal MAX_STEP_S = new BigDecimal("86400");
     static final int MAX_PORT = 65535;
+    // ops12: --control none turns the control socket off.
+    public static final String NO_CONTROL = "none";
+    private static final Pattern METRICS = Pattern.compile("(?:(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]]+):)?([0-9]{1,5})");
     // --- panic limit (issue 9): --panic SECONDS, --force ---
     /** --panic: 0 (no limit) to 100 years. */
     static final BigDecimal MAX_PANIC_S = new BigDecimal("3155760000");
@@ -153,7 +156,8 @@ public final class OptionsParser {
         o.addOption(longArg("panic", "SECONDS", "an offset beyond this is corrected only before the first"
                 + " synchronisation, once 3 measurements over 60 s agree; 0: no limit, 0-" + MAX_PANIC_S.toPlainString()
                 + " [" + Options.seconds(Settings.DEFAULT_PANIC_NANOS) + "]"));
-        o.addOption(longFlag("force", "with --once --set: step even beyond --panic"));
+        o.addOption(longFlag("force", "with --once --set: step even beyond --panic; the daemon: adjust the clock even while"
+                + " another time daemon (chronyd, ntpd, ...) does"));
         o.addOption(longFlag("simulate", "run the simulator with the words that follow (must come first)"));
         o.addOption(longArg("options", "FILE", "options file; the command line wins [" + DEFAULT_OPTIONS_FILE + "]"));
         o.addOption(longArg("syslog", "PATH", "syslog socket, or none [" + DEFAULT_SYSLOG + "]"));
@@ -163,6 +167,13 @@ public final class OptionsParser {
                 + ReferenceConfig.defaults().leapSecondsFile() + "]"));
         o.addOption(longArg("leap", "MODE", "leap seconds: kernel (announce them to the kernel), smear (over 24 h,"
                 + " noon to noon UTC) or ignore [kernel]"));
+        // ops12: status and control, metrics, statistics.
+        o.addOption(longArg("control", "PATH", "control socket for timeslave-ctl, or none ["
+                + timeslave.control.ControlServer.DEFAULT_PATH + "]"));
+        o.addOption(longArg("metrics", "[ADDR:]PORT", "serve Prometheus metrics over HTTP at /metrics on PORT"
+                + " (address 127.0.0.1 unless given) [off]"));
+        o.addOption(longArg("statsdir", "DIR", "write ntpd-style loopstats and peerstats there, one file a day [off]"));
+        // end ops12
         // ---- serving the next tier (issue 11: --serve-*, --clockbound-shm); parsed by serveConfig()
         o.addOption(optionalArg("serve-ntp", "[ADDR:]PORT", "answer NTP clients (RFC 5905 server) on ADDR:PORT; repeat"
                 + " for more [off; 0.0.0.0:" + ServeConfig.NTP_PORT + " when given without a value]"));
@@ -440,6 +451,12 @@ public final class OptionsParser {
             if (h.indexOf('\0') >= 0) {
                 throw new UsageException(masterSource.origin + "-H: netmaster must not contain a NUL character");
             }
+            // ops12: a bad -H is a usage error (status 2) naming the file it came from, not a failure at open
+            try {
+                timeslave.ref.References.spec(h, MAX_PORT);
+            } catch (timeslave.time.MeasurementException e) {
+                throw new UsageException(masterSource.origin + e.getMessage());
+            }
             if (masters.stream().anyMatch(x -> x.spec().equalsIgnoreCase(h))) {
                 throw new UsageException(masterSource.origin + "-H " + h + " given twice");
             }
@@ -531,14 +548,19 @@ public final class OptionsParser {
         long panic = opt(m.get("panic"), Settings.DEFAULT_PANIC_NANOS,
                 v -> seconds(v, BigDecimal.ZERO, MAX_PANIC_S, "panic"));
         boolean force = cmd.has("force");
-        if (force && !set) {
+        // ops12: the daemon takes --force too (adjust while another time daemon does); --once only with --set
+        if (force && once && !set) {
             throw new UsageException("--force requires --once --set");
+        }
+        if (force && measureOnly) {
+            throw new UsageException("--force cannot be used with -m");
         }
         int debug = cmd.has("d") ? cmd.count("d") : file.count("d");
         Val syslog = m.get("syslog");
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
         Settings.Leap leapMode = leapMode(m.get("leap"));
+        Options.Ops ops = ops(m);
         // least privilege (-u): the name's form here; whether the user exists is checked at start
         Val u = m.get("u");
         if (u != null && !USER.matcher(u.value).matches()) {
@@ -553,7 +575,7 @@ public final class OptionsParser {
                 leap == null ? d.leapSecondsFile() : path(leap),
                 ready == null ? Optional.empty() : Optional.of(path(ready)), optionsFile, leapMode,
                 List.copyOf(masters), panic, force,
-                u == null ? Optional.empty() : Optional.of(u.value), serve);
+                u == null ? Optional.empty() : Optional.of(u.value), serve, ops);
     }
 
     /** Serving (issue 11): --serve-ntp/-taiclock/-time, --serve-unsynchronised, --serve-true-tai, --serve-rate-limit, --clockbound-shm. */
@@ -580,6 +602,39 @@ public final class OptionsParser {
         }
         return c;
     }
+
+    // ops12: --control, --metrics, --statsdir.
+    private Options.Ops ops(Merged m) throws UsageException {
+        Val control = m.get("control");
+        Optional<Path> socket = control == null ? Optional.of(timeslave.control.ControlServer.DEFAULT_PATH)
+                : control.value.equals(NO_CONTROL) ? Optional.empty() : Optional.of(path(control));
+        if (control != null && control.value.isBlank()) {
+            throw new UsageException(control.label() + ": control must be a socket path or none");
+        }
+        Val metrics = m.get("metrics");
+        String host = "127.0.0.1";
+        int port = 0;
+        if (metrics != null) {
+            java.util.regex.Matcher mm = METRICS.matcher(metrics.value);
+            String rule = "metrics must be [ADDRESS:]PORT, PORT from 1 to " + MAX_PORT;
+            if (!mm.matches()) {
+                throw new UsageException(metrics.label() + ": " + rule);
+            }
+            port = Integer.parseInt(mm.group(2));
+            if (port < 1 || port > MAX_PORT) {
+                throw new UsageException(metrics.label() + ": " + rule);
+            }
+            if (mm.group(1) != null) {
+                host = mm.group(1).startsWith("[") ? mm.group(1).substring(1, mm.group(1).length() - 1) : mm.group(1);
+            }
+        }
+        Val stats = m.get("statsdir");
+        if (stats != null && stats.value.isBlank()) {
+            throw new UsageException(stats.label() + ": statsdir must be a directory");
+        }
+        return new Options.Ops(socket, host, port, stats == null ? Optional.empty() : Optional.of(path(stats)));
+    }
+    // end ops12
 
     private interface Conv {
         long apply(Val v) throws UsageException;
@@ -693,6 +748,7 @@ public final class OptionsParser {
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore] [--panic SECONDS] [-u user]",
+                "                 [--control PATH|none] [--metrics [ADDR:]PORT] [--statsdir DIR] [--force]",
                 "                 [--serve-ntp [ADDR:]PORT] [--serve-taiclock [ADDR:]PORT] [--serve-time [ADDR:]PORT]",
                 "                 [--serve-unsynchronised] [--serve-true-tai] [--serve-rate-limit RATE[/BURST]]",
                 "                 [--clockbound-shm PATH]",

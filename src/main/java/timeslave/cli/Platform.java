@@ -66,4 +66,17 @@ interface Platform {
 
     /** Becomes {@code account} in every thread, this thread keeping only CAP_SYS_TIME; checks the outcome. */
     void dropPrivileges(Options options, Privileges.Account account, SyslogLog log) throws Privileges.Failure;
+
+    // ops12: the control socket, metrics endpoint and statistics files (none unless the platform is real).
+    default Operations operations(Options options, SyslogLog log, timeslave.control.ControlServer.Actions actions) {
+        return Operations.none(log);
+    }
+    /** -m with -P: reads the file (never writes it) and says what it holds, so a bad -P is not silent. */
+    default void timetrimUnderMeasureOnly(Options options, SyslogLog log) {
+    }
+
+    /** Tells a Type=notify service manager {@code state} ("READY=1", "STOPPING=1"); nothing elsewhere. */
+    default void notifyServiceManager(String state, SyslogLog log) {
+    }
+    // end ops12
 }

@@ -102,6 +102,11 @@ public final class Ensemble implements Reference {
         return true;
     }
 
+    /** The members' names, in the order given. */
+    public List<String> memberNames() {
+        return members.stream().map(m -> m.ref.name()).toList();
+    }
+
     /** Every member's part in the last round, in the order given. */
     public List<Member> lastRound() {
         return lastRound;
@@ -132,7 +137,8 @@ public final class Ensemble implements Reference {
                 failures[i] = e instanceof MeasurementException ? e.getMessage() : "internal error: " + e;
                 m.failures++;
                 if (!m.unreachable && m.failures >= Slave.UNREACHABLE_AFTER_FAILURES) {
-                    health(m, Priority.ERR, "master " + m.ref.name() + " unreachable: " + failures[i]);
+                    // ops12: "unreachable" only for a master that did not answer
+                    health(m, Priority.ERR, "master " + m.ref.name() + " " + Slave.failingWord(e) + ": " + failures[i]);
                     m.unreachable = true;
                 } else {
                     log.debug(1, "master " + m.ref.name() + ": " + failures[i]);
@@ -160,7 +166,13 @@ public final class Ensemble implements Reference {
         Selection.Result sel = Selection.select(lo, hi);
         if (!sel.majorityOf(answered.size())) {
             if (!disagreeing) {
-                log.warning("masters disagree: no majority among " + answered.size() + " answering");
+                // ops12: name each answering master with its offset, so the odd one out can be found
+                StringBuilder who = new StringBuilder();
+                for (int i : answered) {
+                    who.append(who.length() == 0 ? "" : ", ").append(members.get(i).ref.name()).append(' ')
+                            .append(Seconds.signed(samples[i].offsetNanos())).append(" s");
+                }
+                log.warning("masters disagree: no majority among " + answered.size() + " answering: " + who);
                 disagreeing = true;
             }
             lastRound = round(samples, failures, List.of());

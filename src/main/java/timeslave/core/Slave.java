@@ -56,6 +56,9 @@ public final class Slave {
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
     private volatile LeapPlanner.Table leapTable;
+    // ops12: the status snapshot for timeslave-ctl, the metrics endpoint and the statistics files.
+    private final StatusTracker status;
+    private volatile StatusListener statusListener = StatusListener.NONE;
     /** Serving (--serve-*, --clockbound-shm): told of every new bound; see {@link #publishTo}. */
     private volatile ClockState.Listener stateListener = state -> { };
     /** The clock has been corrected (stepped or slewed) at least once: from now on the panic limit refuses. */
@@ -82,6 +85,12 @@ public final class Slave {
         this.log = log;
         this.timetrim = timetrim;
         this.random = random;
+        this.status = new StatusTracker(reference, settings.measureOnly());
+    }
+
+    /** Who receives the {@link Status} after every measurement (ops12). */
+    public void statusListener(StatusListener listener) {
+        statusListener = listener;
     }
 
     /** The current error bound (ClockBound-style); {@link ErrorBound#UNKNOWN} before the first measurement. */
@@ -158,6 +167,7 @@ public final class Slave {
         double loggedTrim = savedTrim;
         long lastSaveMono = clock.monotonicNanos();
         long nextMeasureMono = clock.monotonicNanos();
+        statusListener.published(status.snapshot(clock.monotonicNanos(), clock.realtimeNanos(), bound, timetrimNsPerSec, 0));
         while (!stopping) {
             long now = clock.monotonicNanos();
             leap.poll(leapTable, clock.realtimeNanos(), now);
@@ -179,6 +189,7 @@ public final class Slave {
                     } else {
                         log.debug(1, "measurement from " + reference.name()
                                 + " discarded: it ran into the quiet window around the leap second");
+                        status.discardedForLeap(s);
                         interval = schedule.nextIntervalNanos(goodMeasurements, false);
                     }
                 } catch (MeasurementException | RuntimeException e) {
@@ -189,8 +200,9 @@ public final class Slave {
                     ok = false;
                     interval = schedule.nextIntervalNanos(goodMeasurements, false);
                     failures++;
+                    status.failed(reason);
                     if (!unreachable && failures >= UNREACHABLE_AFTER_FAILURES) {
-                        health(Priority.ERR, "master " + reference.name() + " unreachable: " + reason);
+                        health(Priority.ERR, "master " + reference.name() + " " + failingWord(e) + ": " + reason);
                         unreachable = true;
                     } else {
                         log.debug(1, "master " + reference.name() + ": " + reason);
@@ -202,6 +214,9 @@ public final class Slave {
                 nextMeasureMono = leap.measureNotBefore(clock.monotonicNanos() + interval, clock.realtimeNanos(),
                         clock.monotonicNanos());
                 timetrimNsPerSec = discipline.timetrimNsPerSec();
+                long pubMono = clock.monotonicNanos();
+                statusListener.published(status.snapshot(pubMono, clock.realtimeNanos(), bound, timetrimNsPerSec,
+                        Math.max(0, nextMeasureMono - pubMono)));
             }
             now = clock.monotonicNanos();
             if (!settings.measureOnly() && discipline.slewEndMono() <= now) {
@@ -236,6 +251,15 @@ public final class Slave {
         }
     }
 
+    /**
+     * ops12: "unreachable" for a master that did not answer (or a bug in its reference, as before);
+     * "failing" for one that answered with something unusable (a bad date, a refusal, a local error).
+     */
+    static String failingWord(Exception e) {
+        return e instanceof MeasurementException m && m.kind != MeasurementException.Kind.UNREACHABLE ? "failing"
+                : "unreachable";
+    }
+
     /** Logs a change of the master's health, at debug level when the reference reports its own. */
     private void health(Priority priority, String message) {
         if (reference.reportsOwnHealth()) {
@@ -256,6 +280,7 @@ public final class Slave {
         }
         Estimate predicted = schedule.longBaseline() ? filter.estimate(s.monoNanos()) : null;
         Filter.Verdict v = filter.add(s);
+        status.measured(s, v);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
         if (v == Filter.Verdict.REJECTED_BOUND) {
@@ -278,6 +303,7 @@ public final class Slave {
             return interval;
         }
         lastEstimate = e;
+        status.estimate(e);
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
@@ -286,6 +312,7 @@ public final class Slave {
             log.info("offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
+            wouldDo(filter, e);
             long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, e, now);
             return interval;
@@ -344,7 +371,7 @@ public final class Slave {
         boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
         long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
-            discipline.update(e, agreeing, now, intervalNanos);
+            status.stepped(discipline.update(e, agreeing, now, intervalNanos));   // ops12: counts steps
             if (!beyondStep || agreeing) {
                 synchronised = true;
                 panicLogged = false;
@@ -363,6 +390,28 @@ public final class Slave {
         }
         return intervalNanos;
     }
+
+    // ops12: -m says what it would have done.
+    private double loggedWouldTrim = Double.NaN;
+
+    /**
+     * Under -m: the step the discipline would make now (the rule of {@link #handle}: beyond the step
+     * threshold and the newest samples agreeing), and the frequency it would set once that moved 1 ppm.
+     */
+    private void wouldDo(Filter filter, Estimate e) {
+        double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
+        if (Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
+                && Math.abs(median) > settings.stepThresholdNanos() && Math.signum(median) == Math.signum(e.offsetNanos())) {
+            log.info("-m: would step the clock by " + Seconds.signed(e.offsetNanos()) + " s");
+        }
+        double trim = settings.initDriftNsPerSec() + e.freqNsPerSec();
+        if (e.samples() >= Schedule.PRIMED_MEASUREMENTS && (Double.isNaN(loggedWouldTrim)
+                || Math.abs(trim - loggedWouldTrim) >= SAVE_LOG_CHANGE_NS_PER_SEC)) {
+            log.info("-m: would set the frequency to " + Seconds.ppm(trim) + " ppm (timetrim " + Math.round(trim) + " ns/s)");
+            loggedWouldTrim = trim;
+        }
+    }
+    // end ops12
 
     /**
      * Whether the reference runs faster or slower than the local clock could follow: its rate

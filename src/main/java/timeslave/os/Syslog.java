@@ -57,6 +57,25 @@ public final class Syslog implements SyslogSink {
 
     @Override
     public synchronized void send(Priority priority, String message) {
+        String why = trySend(priority, message);
+        if (why == null) {
+            complained = false;
+        } else {
+            complainOnce(why.startsWith("syslog path") || why.startsWith("socket(") ? why
+                    : "nothing listens at " + path + " (" + why + "); syslog messages are dropped");
+        }
+    }
+
+    /** The socket this sends to. */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Sends one line; returns null when it went, else why not ("ENOENT (No such file or directory)",
+     * or a whole sentence for a local problem). Says nothing itself.
+     */
+    public synchronized String trySend(Priority priority, String message) {
         byte[] line = format(FACILITY_DAEMON, priority, ZonedDateTime.now(wallClock), ident, pid, message)
                 .getBytes(StandardCharsets.UTF_8);
         int len = Math.min(line.length, MAX_PACKET_BYTES);
@@ -65,24 +84,17 @@ public final class Syslog implements SyslogSink {
         }
         byte[] target = path.toString().getBytes(StandardCharsets.UTF_8);
         if (target.length >= Libc.SockaddrUn.PATH_MAX) {
-            complainOnce("syslog path " + path + " is too long for a unix socket");
-            return;
+            return "syslog path " + path + " is too long for a unix socket";
         }
         if (fd < 0) {
             fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) {
-                complainOnce("socket(AF_UNIX): " + Libc.errnoText(com.sun.jna.Native.getLastError()));
-                return;
+                return "socket(AF_UNIX): " + Libc.errnoText(com.sun.jna.Native.getLastError());
             }
         }
         Libc.SockaddrUn addr = new Libc.SockaddrUn(target);
         long r = Libc.sendto(fd, line, len, 0, addr, addr.size());
-        if (r < 0) {
-            complainOnce("nothing listens at " + path + " (" + Libc.errnoText(com.sun.jna.Native.getLastError())
-                    + "); syslog messages are dropped");
-        } else {
-            complained = false;
-        }
+        return r < 0 ? Libc.errnoText(com.sun.jna.Native.getLastError()) : null;
     }
 
     private void complainOnce(String what) {

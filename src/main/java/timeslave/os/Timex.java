@@ -5,7 +5,7 @@ import com.sun.jna.Structure;
 
 /**
  * Linux {@code struct timex} (x86_64, 208 bytes), the argument of clock_adjtime(2); field meanings,
- * units and mode bits are in adjtimex(2) and JAVA-NOTES.md.
+ * units and mode bits are in adjtimex(2) and clock_adjtime(2).
  */
 @Structure.FieldOrder({"modes", "offset", "freq", "maxerror", "esterror", "status", "constant", "precision",
         "tolerance", "timeSec", "timeUsec", "tick", "ppsfreq", "jitter", "shift", "stabil", "jitcnt", "calcnt",

@@ -16,6 +16,56 @@ public final class References {
     /** Opens the network reference named by {@code spec} (the -H argument). */
     public static Reference network(String spec, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException {
+        Spec parsed = spec(spec, config.timePort());
+        String scheme = parsed.scheme();
+        String host = parsed.host();
+        int port = parsed.port();
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "cannot resolve " + host + ": " + e.getMessage(), e);
+        }
+        String hostPart = host.contains(":") ? "[" + host + "]" : host;
+        String name = scheme.isEmpty() ? hostPart : scheme + ":" + hostPart + ":" + port;
+        java.net.InetSocketAddress server = new java.net.InetSocketAddress(address, port);
+        switch (scheme) {
+            case "sntp":
+                return new timeslave.ref.sntp.SntpReference(name, server, config, time, log);
+            case "tai":
+                return new timeslave.ref.taiclock.TaiclockReference(name, server,
+                        timeslave.ref.taiclock.TaiScale.posixPlus10(), config, time, log);
+            case "taitrue":
+                Object[] used = leapSeconds(config, name, log);   // ops12: with Debian's copy
+                timeslave.time.LeapSeconds table = (timeslave.time.LeapSeconds) used[0];
+                if (table.expiredAt(Math.floorDiv(time.realtimeNanos(), 1_000_000_000L))) {
+                    log.warning("leap-seconds file " + used[1] + " expired on "
+                            + java.time.Instant.ofEpochSecond(table.expiresPosixSeconds())
+                            + "; TAI-UTC for " + name + " may miss a new leap second");
+                }
+                return new timeslave.ref.taiclock.TaiclockReference(name, server,
+                        timeslave.ref.taiclock.TaiScale.trueTai(table), config, time, log);
+            default:
+                if (!(address instanceof java.net.Inet4Address v4)) {
+                    throw new MeasurementException(MeasurementException.Kind.LOCAL, "-H " + spec
+                            + ": ICMP timestamps need an IPv4 address (use sntp: for IPv6)");
+                }
+                return timeslave.ref.rfc868.Rfc868IcmpReference.open(name, v4, config, time, log);
+        }
+    }
+
+    /**
+     * A -H argument taken apart (ops12: checked by the options parser, so a bad one is a usage error).
+     *
+     * @param scheme "" (RFC 868 + ICMP), "sntp", "tai" or "taitrue"
+     * @param host   the host name or address, IPv6 without its brackets
+     * @param port   the port given, or the scheme's default
+     */
+    public record Spec(String scheme, String host, int port) {
+    }
+
+    /** Takes {@code spec} apart; {@code timePort} is -p, the RFC 868 port. Throws with the reason. */
+    public static Spec spec(String spec, int timePort) throws MeasurementException {
         // Forms: "host" or "[v6]" (RFC 868 + ICMP; port from -p), "sntp:host[:port]" (123),
         // "tai:host[:port]" (4014, taiclockd's label = POSIX + 10 s), "taitrue:host[:port]" (4014,
         // true TAI labels converted with the leap-seconds.list). IPv6 literals go in brackets.
@@ -50,7 +100,7 @@ public final class References {
         int port = switch (scheme) {
             case "sntp" -> timeslave.ref.sntp.SntpReference.DEFAULT_PORT;
             case "tai", "taitrue" -> timeslave.ref.taiclock.TaiclockReference.DEFAULT_PORT;
-            default -> config.timePort();
+            default -> timePort;
         };
         if (portText != null) {
             try {
@@ -62,47 +112,53 @@ public final class References {
                 throw new MeasurementException(MeasurementException.Kind.LOCAL, "bad -H '" + spec + "': port '" + portText + "' is not 1..65535");
             }
         }
-        java.net.InetAddress address;
-        try {
-            address = java.net.InetAddress.getByName(host);
-        } catch (java.net.UnknownHostException e) {
-            throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "cannot resolve " + host + ": " + e.getMessage(), e);
-        }
-        String hostPart = host.contains(":") ? "[" + host + "]" : host;
-        String name = scheme.isEmpty() ? hostPart : scheme + ":" + hostPart + ":" + port;
-        java.net.InetSocketAddress server = new java.net.InetSocketAddress(address, port);
-        switch (scheme) {
-            case "sntp":
-                return new timeslave.ref.sntp.SntpReference(name, server, config, time, log);
-            case "tai":
-                return new timeslave.ref.taiclock.TaiclockReference(name, server,
-                        timeslave.ref.taiclock.TaiScale.posixPlus10(), config, time, log);
-            case "taitrue":
-                timeslave.time.LeapSeconds table;
-                try {
-                    table = timeslave.os.LeapSecondsFile.read(config.leapSecondsFile());
-                } catch (java.io.IOException e) {
-                    throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file "
-                            + config.leapSecondsFile() + ": " + timeslave.os.RegularFile.reason(e), e);
-                } catch (timeslave.time.LeapSeconds.FormatException e) {
-                    throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file "
-                            + config.leapSecondsFile() + ": " + e.getMessage(), e);
-                }
-                if (table.expiredAt(Math.floorDiv(time.realtimeNanos(), 1_000_000_000L))) {
-                    log.warning("leap-seconds file " + config.leapSecondsFile() + " expired on "
-                            + java.time.Instant.ofEpochSecond(table.expiresPosixSeconds())
-                            + "; TAI-UTC for " + name + " may miss a new leap second");
-                }
-                return new timeslave.ref.taiclock.TaiclockReference(name, server,
-                        timeslave.ref.taiclock.TaiScale.trueTai(table), config, time, log);
-            default:
-                if (!(address instanceof java.net.Inet4Address v4)) {
-                    throw new MeasurementException(MeasurementException.Kind.LOCAL, "-H " + spec
-                            + ": ICMP timestamps need an IPv4 address (use sntp: for IPv6)");
-                }
-                return timeslave.ref.rfc868.Rfc868IcmpReference.open(name, v4, config, time, log);
-        }
+        return new Spec(scheme, host, port);
     }
+
+    // ops12
+    /** Debian's tzdata copy of the leap-seconds file, tried when the default one is missing or expires earlier. */
+    public static final java.nio.file.Path DEBIAN_LEAP_SECONDS = java.nio.file.Path.of("/usr/share/zoneinfo/leap-seconds.list");
+
+    /**
+     * taitrue:'s table and the file it came from: the --leap-seconds file, or, when that is the default
+     * one and is missing, unusable or expires earlier, Debian's copy (as the daemon's --leap does).
+     */
+    static Object[] leapSeconds(ReferenceConfig config, String name, Log log) throws MeasurementException {
+        java.nio.file.Path file = config.leapSecondsFile();
+        java.nio.file.Path fallback = file.equals(ReferenceConfig.defaults().leapSecondsFile()) ? DEBIAN_LEAP_SECONDS : null;
+        timeslave.time.LeapSeconds table = null;
+        String problem = null;
+        try {
+            table = timeslave.os.LeapSecondsFile.read(file);
+        } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
+            problem = why(e);
+        }
+        if (fallback != null) {
+            try {
+                timeslave.time.LeapSeconds other = timeslave.os.LeapSecondsFile.read(fallback);
+                if (table == null || other.expiresPosixSeconds() > table.expiresPosixSeconds()) {
+                    log.info("leap-seconds file " + fallback + " used for " + name + ": " + file
+                            + (table == null ? ": " + problem : " expires earlier"));
+                    return new Object[] {other, fallback};
+                }
+            } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
+                if (table == null) {
+                    problem += "; nor " + fallback + ": " + why(e);
+                }
+            }
+        }
+        if (table == null) {
+            throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file " + file + ": "
+                    + problem);
+        }
+        return new Object[] {table, file};
+    }
+
+    /** A file problem in words: "no such file", "is a directory", or the format error. */
+    private static String why(Exception e) {
+        return e instanceof java.io.IOException io ? timeslave.os.RegularFile.reason(io) : e.getMessage();
+    }
+    // end ops12
 
     /** Opens the serial receiver on {@code tty} (the -C argument) of type {@code config.clockType()}. */
     public static Reference serial(String tty, ReferenceConfig config, TimeSource time, Log log)

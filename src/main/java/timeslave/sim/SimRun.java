@@ -115,6 +115,11 @@ public final class SimRun {
 
     private SimResult result;
 
+    /** ops12: who receives the daemon's status snapshots (--simulate --statsdir). */
+    public void statusListener(timeslave.core.StatusListener l) {
+        slave.statusListener(l);
+    }
+
     /** What {@link #run} returned (null before). */
     SimResult result() {
         return result;

@@ -19,7 +19,7 @@ public final class Simulate {
     }
 
     static final String USAGE = "usage: timeslave --simulate [scenario] [--seed N] [--days D | --seconds S] [--quiet]"
-            + " [-d N] [--report all|grid|ROW] [--seeds N]";
+            + " [-d N] [--report all|grid|ROW] [--seeds N] [--statsdir DIR]";
 
     /**
      * Runs the simulator with the words that followed --simulate.
@@ -34,6 +34,7 @@ public final class Simulate {
         int debug = 0;
         String report = null;
         int seeds = Report.DEFAULT_SEEDS;
+        java.nio.file.Path statsDir = null;
         try {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -45,6 +46,7 @@ public final class Simulate {
                     case "-d" -> debug = Integer.parseInt(value(args, ++i, a));
                     case "--report" -> report = value(args, ++i, a);
                     case "--seeds" -> seeds = Integer.parseInt(value(args, ++i, a));
+                    case "--statsdir" -> statsDir = java.nio.file.Path.of(value(args, ++i, a));
                     case "--help" -> {
                         out.println(USAGE);
                         out.println("scenarios: " + String.join(" ", Scenarios.names()));
@@ -91,6 +93,16 @@ public final class Simulate {
             scenario = scenario.seconds(seconds).statsFromSec(Math.min(3_600, seconds / 2));
         }
         SimRun run = new SimRun(scenario, seed, quiet ? null : out, debug);
+        if (statsDir != null) {
+            try {
+                java.nio.file.Files.createDirectories(statsDir);
+            } catch (java.io.IOException e) {
+                err.println("timeslave: --simulate: --statsdir " + statsDir + ": cannot create: " + e.getMessage());
+                return 2;
+            }
+            run.statusListener(new timeslave.stats.StatsWriter(statsDir, new timeslave.os.SyslogLog(
+                    timeslave.os.SyslogSink.NONE, err, 0)));
+        }
         SimResult r = run.run();
         summary(scenario, seed, r, out);
         if (run.leapSummary() != null) {

@@ -14,21 +14,26 @@ import timeslave.ref.ExternalServer;
 /** The real daemon process in the foreground (-B -m) against loopback masters. */
 class DaemonProcessTest {
 
+    /** A -B line without its UTC timestamp (ops12: "2026-12-06T00:30:01Z timeslave: ..."). */
+    static String unstamped(String line) {
+        return line.replaceFirst("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ ", "");
+    }
+
     @Test
     @Timeout(120)
     void foregroundDaemonChangesDebugLevelOnSignalsAndStopsCleanly() throws Exception {
         try (TimeslaveProcess daemon = TimeslaveProcess.start(List.of("-B", "-m", "-H", "127.0.0.1",
                 "-r", "5", "-w", "0.2", "-W", "0.5", "--syslog", "none"))) {
-            String start = daemon.next(" started: ", 30);
+            String start = unstamped(daemon.next(" started: ", 30));
             assertTrue(start.startsWith("timeslave: timeslave ") && start.contains(" started: -H 127.0.0.1 "), start);
             daemon.signal("USR1");
-            assertEquals("timeslave: debugging increased to 1", daemon.next("debugging increased", 30));
+            assertEquals("timeslave: debugging increased to 1", unstamped(daemon.next("debugging increased", 30)));
             daemon.signal("USR1");
-            assertEquals("timeslave: debugging increased to 2", daemon.next("debugging increased", 30));
+            assertEquals("timeslave: debugging increased to 2", unstamped(daemon.next("debugging increased", 30)));
             daemon.signal("USR2");
-            assertEquals("timeslave: debugging decreased to 1", daemon.next("debugging decreased", 30));
+            assertEquals("timeslave: debugging decreased to 1", unstamped(daemon.next("debugging decreased", 30)));
             daemon.signal("TERM");
-            assertEquals("timeslave: stopped by SIGTERM", daemon.next("stopped by", 30));
+            assertEquals("timeslave: stopped by SIGTERM", unstamped(daemon.next("stopped by", 30)));
             assertEquals(0, daemon.waitFor(30));
         }
     }

@@ -63,7 +63,7 @@ class EtcFilesTest {
     @Test
     void systemdUnitRunsInTheForegroundWithTheNeededCapabilities() throws Exception {
         String unit = Files.readString(Path.of("etc/systemd/timeslave.service"));
-        assertTrue(unit.contains("\nExecStart=/usr/local/bin/timeslave -B\n"));
+        assertTrue(unit.contains("\nExecStart=/usr/sbin/timeslave -B --options /etc/timeslave/timeslave.options\n"), unit);
         assertTrue(unit.contains("\nRestart=always\n"));
         assertTrue(unit.contains("\nAmbientCapabilities=CAP_SYS_TIME CAP_NET_RAW CAP_SYS_NICE\n"));
         assertTrue(!unit.contains("\nProtectClock=yes"), "ProtectClock would forbid adjusting the clock");

@@ -66,6 +66,13 @@ class MainTest {
         TimetrimStore timetrim;
         /** The offset the one master measures, ns. */
         long onceOffsetNanos = 2_500_123;
+        /** ops12: what was told to the service manager (sd_notify). */
+        final List<String> notified = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void notifyServiceManager(String state, SyslogLog log) {
+            notified.add(state);
+        }
 
         @Override
         public OptionsParser parser() {
@@ -560,6 +567,7 @@ class MainTest {
             p.signals.get("USR1").run();
             p.signals.get("USR1").run();
             p.signals.get("USR2").run();
+            p.signals.get("HUP").run();   // ops12: SIGHUP reloads instead of ending the JVM
             p.signals.get("TERM").run();
             assertEquals(0, status.get(10, TimeUnit.SECONDS));
         } finally {
@@ -575,6 +583,9 @@ class MainTest {
         assertTrue(err().contains("timeslave: debugging increased to 2\n"), "-B copies to stderr: " + err());
         assertTrue(err().endsWith("timeslave: stopped by SIGTERM\n"), err());
         assertTrue(p.closed);
+        // ops12
+        assertTrue(p.syslog.contains("NOTICE reload: the command line read"), p.syslog.toString());
+        assertEquals(List.of("READY=1\nSTATUS=following fake:127.0.0.1", "STOPPING=1"), p.notified);
     }
 
     @Test
@@ -641,5 +652,27 @@ class MainTest {
         }
         assertEquals(List.of("plan nobody", "drop nobody, reference open: true, measured: false"), p.privilegeCalls);
         assertTrue(p.syslog.get(0).endsWith(" -u nobody"), p.syslog.get(0));
+    }
+
+    // ops12
+    @Test
+    void oneServerUnderTwoNamesIsRefusedAsAUsageError() throws Exception {
+        FakePlatform p = new FakePlatform();
+        assertEquals(2, run(p, "--once", "-H", "sntp:127.0.0.1:9", "-H", "sntp:localhost:9"));
+        assertEquals("timeslave: sntp:127.0.0.1:9,sntp:localhost:9: masters sntp:127.0.0.1:9 and sntp:localhost:9 are the same"
+                + " server (127.0.0.1:9): it would have two votes\n", err());
+        FakePlatform q = new FakePlatform();
+        assertEquals(2, run(q, "-B", "-m", "-H", "sntp:127.0.0.1", "-H", "sntp:127.0.0.1:123"));
+        assertTrue(q.syslog.contains("ERR cannot open sntp:127.0.0.1,sntp:127.0.0.1:123: masters sntp:127.0.0.1 and"
+                + " sntp:127.0.0.1:123 are the same server (127.0.0.1:123): it would have two votes"), q.syslog.toString());
+    }
+
+    @Test
+    void differentPortsOfOneHostAreDifferentServers() throws Exception {
+        FakePlatform p = new FakePlatform();
+        p.memberOffsets.put("sntp:127.0.0.1:9", 1_000L);
+        p.memberOffsets.put("sntp:localhost:10", 1_000L);
+        run(p, "--once", "-H", "sntp:127.0.0.1:9", "-H", "sntp:localhost:10");
+        assertTrue(!err().contains("same server"), err());
     }
 }

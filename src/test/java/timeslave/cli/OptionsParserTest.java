@@ -286,15 +286,23 @@ class OptionsParserTest {
         "-H m -r|-r needs a value (rate)",
         "-H m extra|unexpected argument extra",
         "-H m --simulate|--simulate must be the first argument",
+        "-H sntp:127.0.0.1:99999|bad -H 'sntp:127.0.0.1:99999': port '99999' is not 1..65535",
+        "-H sntp:|bad -H 'sntp:': no host",
+        "-H ntp:host|bad -H 'ntp:host': use host, sntp:host[:port], tai:host[:port] or taitrue:host[:port] (IPv6 in brackets)",
+        "-H m --metrics 0|--metrics 0: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
+        "-H m --metrics 127.0.0.1:70000|--metrics 127.0.0.1:70000: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
+        "-H m --metrics localhost:|--metrics localhost:: metrics must be [ADDRESS:]PORT, PORT from 1 to 65535",
+        "-H m --control|--control needs a value (PATH)",
+        "-H m --statsdir|--statsdir needs a value (DIR)",
         "-H m --panic -1|--panic -1: panic must be from 0 to 3155760000 seconds",
         "-H m --panic 3155760001|--panic 3155760001: panic must be from 0 to 3155760000 seconds",
         "-H m --panic 1e3|--panic 1e3: panic must be from 0 to 3155760000 seconds",
         "-H m --once --force|--force requires --once --set",
-        "-H m --force|--force requires --once --set",
         "-H m -u ../x|-u ../x: user must be a user name: letters, digits, dot, underscore, hyphen",
         "-H m -u -x|-u -x: user must be a user name: letters, digits, dot, underscore, hyphen",
         "-H m -u abcdefghijklmnopqrstuvwxyz0123456|-u abcdefghijklmnopqrstuvwxyz0123456: user must be a user name: letters, digits, dot, underscore, hyphen",
         "-H m -u a -u b|-u given more than once",
+        "-H m -m --force|--force cannot be used with -m",
     })
     void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
@@ -456,11 +464,32 @@ class OptionsParserTest {
     @Test
     void describeListsTheOptionsInForce() throws UsageException {
         assertEquals("-H m -p 37 -w 1 -W 4 -t 4 -T 16 -dd -B -r 210 -D 10000000 -i 0 --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel --panic 1000",
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel --panic 1000"
+                + " --control /run/timeslave/timeslave.sock",
                 run("-H", "m", "-dd", "-B").describe());
         assertEquals("-C /dev/ttyd2 -c TT600 -P /t -m -r 5.5 -D 10000000 -i -5 -Y --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear --panic 1000",
-                run("-C", "/dev/ttyd2", "--leap", "smear", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y").describe());
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear --panic 1000"
+                + " --control none --metrics 127.0.0.1:9123 --statsdir /var/log/timeslave",
+                run("-C", "/dev/ttyd2", "--leap", "smear", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y",
+                        "--control", "none", "--metrics", "9123", "--statsdir", "/var/log/timeslave").describe());
+    }
+
+    // ops12
+    @Test
+    void aBadHInTheOptionsFileNamesTheFile() throws IOException {
+        Path f = file("o", "-H sntp:127.0.0.1:99999\n");
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> parser(f).parse(List.of()));
+        assertEquals(f + ": bad -H 'sntp:127.0.0.1:99999': port '99999' is not 1..65535", e.getMessage());
+    }
+
+    @Test
+    void metricsTakeAnAddressOrJustAPort() throws UsageException {
+        assertEquals("127.0.0.1", run("-H", "m", "--metrics", "9123").ops().metricsHost());
+        assertEquals(9123, run("-H", "m", "--metrics", "9123").ops().metricsPort());
+        assertEquals("::1", run("-H", "m", "--metrics", "[::1]:9100").ops().metricsHost());
+        assertEquals("0.0.0.0", run("-H", "m", "--metrics", "0.0.0.0:9100").ops().metricsHost());
+        assertEquals(0, run("-H", "m").ops().metricsPort(), "off by default");
+        assertEquals(java.util.Optional.empty(), run("-H", "m", "--control", "none").ops().control());
     }
 
     @Test

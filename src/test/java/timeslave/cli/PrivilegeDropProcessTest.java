@@ -35,7 +35,7 @@ class PrivilegeDropProcessTest {
         try (TimeslaveProcess daemon = TimeslaveProcess.start(List.of("-B", "-m", "-d", "-u", "nobody",
                 "-H", "127.0.0.1", "-r", "5", "-w", "0.2", "-W", "0.5", "--syslog", "none"))) {
             String line = daemon.next("running as user", 60);
-            assertTrue(line.matches("timeslave: running as user nobody \\(uid 65534, gid \\d+\\) keeping cap_sys_time"
+            assertTrue(line.matches("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ )?timeslave: running as user nobody \\(uid 65534, gid \\d+\\) keeping cap_sys_time"
                     + " \\(\\d+ threads checked\\)"), line);
             // The raw ICMP socket, opened as root, still measures after the switch.
             daemon.next("sample offset", 60);

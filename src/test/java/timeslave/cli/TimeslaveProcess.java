@@ -85,6 +85,10 @@ public final class TimeslaveProcess implements AutoCloseable {
             // Run as root, a daemon would become nobody, then fail to open the test's root-owned pty.
             all.addAll(List.of("-u", "root"));
         }
+        // ops12: a test daemon never takes the machine's control socket (/run/timeslave) unless asked to.
+        if (!args.contains("--control") && !args.contains("--once")) {
+            all.addAll(List.of("--control", "none"));
+        }
         return java(Main.class.getName(), all);
     }
 
@@ -103,6 +107,13 @@ public final class TimeslaveProcess implements AutoCloseable {
     /** Starts the daemon (give it -B) with stderr and stdout merged into {@link #next}'s lines. */
     public static TimeslaveProcess start(List<String> args) throws IOException {
         Process p = timeslave(args).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        return new TimeslaveProcess(p);
+    }
+
+    /** ops12: starts the daemon with exactly {@code args} (its own --options and --control), output merged. */
+    public static TimeslaveProcess startExactly(List<String> args) throws IOException {
+        Process p = java(Main.class.getName(), args).redirectErrorStream(true).start();
         p.getOutputStream().close();
         return new TimeslaveProcess(p);
     }

@@ -146,12 +146,14 @@ class EnsembleTest {
             MeasurementException x = assertThrows(MeasurementException.class, e::measure);
             assertEquals(MeasurementException.Kind.BAD_REPLY, x.kind);
         }
-        assertEquals(List.of("WARNING masters disagree: no majority among 2 answering"), lines("masters"));
+        assertEquals(List.of("WARNING masters disagree: no majority among 2 answering: a +0.000000000 s, b +0.003000000 s"),
+                lines("masters"));
         assertTrue(lines("falseticker").isEmpty());
         b.constantNanos = 50 * US;
         Sample s = e.measure();
         assertEquals("a+b", s.source());
-        assertEquals(List.of("WARNING masters disagree: no majority among 2 answering", "NOTICE masters agree again"),
+        assertEquals(List.of("WARNING masters disagree: no majority among 2 answering: a +0.000000000 s, b +0.003000000 s",
+                "NOTICE masters agree again"),
                 lines("masters"));
     }
 

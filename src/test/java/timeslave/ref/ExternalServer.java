@@ -95,6 +95,40 @@ public final class ExternalServer implements AutoCloseable {
     /** ntpdig from Debian's package ntpsec-ntpdig (an SNTP client; it queries port 123 only),
      * installed as a package by .ci/install-deps. */
     public static final String NTPDIG = "/usr/bin/ntpdig";
+    /**
+     * Prometheus from Debian's package, which has a service: unpacked privately (apt-get download +
+     * dpkg-deb -x) into the test-deps root, or installed where a machine already has it.
+     */
+    public static final String PROMETHEUS = program("/usr/bin/prometheus");
+
+    /**
+     * Prometheus on 127.0.0.1:{@code port} with its data in {@code dir}, scraping {@code target}
+     * ("127.0.0.1:9123") every second; returns once its HTTP API answers.
+     */
+    public static ExternalServer prometheus(Path dir, int port, String target) throws IOException, InterruptedException {
+        assumeBinary(PROMETHEUS);
+        Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
+                "global:", "  scrape_interval: 1s", "  evaluation_interval: 1s", "scrape_configs:",
+                "  - job_name: timeslave", "    static_configs:", "      - targets: ['" + target + "']", ""));
+        ExternalServer p = start(dir, Map.of(), List.of(PROMETHEUS, "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn"));
+        for (int i = 0; i < 200 && !listening(port); i++) {
+            if (!p.alive()) {
+                throw new IllegalStateException("prometheus exited: " + p.output());
+            }
+            Thread.sleep(100);
+        }
+        return p;
+    }
+
+    /** A TCP port on 127.0.0.1 that was free a moment ago. */
+    public static int freeTcpPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** The RFC 868 port inetd's internal "time" service listens on. */
     public static final int TIME_PORT = 37;
 

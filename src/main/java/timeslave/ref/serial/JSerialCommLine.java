@@ -39,7 +39,8 @@ public final class JSerialCommLine implements SerialLine {
         try {
             p = SerialPort.getCommPort(path);
         } catch (RuntimeException e) {
-            throw new IOException("open(" + path + "): " + e.getMessage(), e);
+            // ops12: jSerialComm says "invalid port descriptor" for a path it cannot use
+            throw new IOException("open(" + path + "): no such serial port", e);
         }
         p.setComPortParameters(SerialTiming.BAUD, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
@@ -136,7 +137,18 @@ public final class JSerialCommLine implements SerialLine {
         port.closePort();
     }
 
-    private static String errno(int code) {
-        return code == 0 ? "failed" : "errno " + code;
+    /** ops12: errno in words (jSerialComm gives only the number), with the name for searching. */
+    static String errno(int code) {
+        return switch (code) {
+            case 0 -> "failed";
+            case 2 -> "no such file (ENOENT)";
+            case 5 -> "input/output error (EIO)";
+            case 6, 19 -> "no such device (" + (code == 6 ? "ENXIO" : "ENODEV") + ")";
+            case 13 -> "permission denied (EACCES): the daemon's user needs the tty's group, usually dialout";
+            case 16 -> "in use by another program (EBUSY)";
+            case 21 -> "is a directory (EISDIR)";
+            case 25 -> "not a serial port (ENOTTY)";
+            default -> "error " + code;
+        };
     }
 }

@@ -76,8 +76,10 @@ public abstract class SerialReference implements Reference {
                 "unknown receiver type \"" + config.clockType() + "\": use PST_WWV, TRC_WWV or TT600"));
         SerialLine.Opener opener = JSerialCommLine.opener(time);
         YearRule.Context years = new YearRule.Context(config.forcedYear());
-        return type.isWwv() ? new PstWwvReference(tty, opener, years, time, log)
+        SerialReference r = type.isWwv() ? new PstWwvReference(tty, opener, years, time, log)
                 : new Tt600Reference(tty, opener, years, time, log);
+        r.clockType = config.clockType();   // ops12
+        return r;
     }
 
     @Override
@@ -288,8 +290,13 @@ public abstract class SerialReference implements Reference {
     }
 
     protected MeasurementException notAnswering() {
-        return new MeasurementException(MeasurementException.Kind.UNREACHABLE, "receiver " + tty + " not answering");
+        // ops12: a wrong -c looks like silence: say which queries went unanswered
+        return new MeasurementException(MeasurementException.Kind.UNREACHABLE, "receiver " + tty + " not answering"
+                + (clockType == null ? "" : " (no reply to " + clockType + " queries: check -c, the cable and the port)"));
     }
+
+    /** -c as given, for the not-answering hint; null when made without {@link #create}. */
+    private String clockType;
 
     /** The local real time at monotonic instant {@code mono}, through the pair read before sending. */
     protected long localAt(long mono) {

@@ -643,7 +643,8 @@ class HostileReferenceTest {
         l.add(icmp("one reply an hour off among good ones", null, (n, id, seq, o, now) ->
                 List.of(n % 4 == 2 ? icmpReply(id, seq, o, now + 3_600_000L, now + 3_600_000L) : icmpReply(id, seq, o, now, now)))
                 .mixed());
-        l.add(icmp("every reply three hours off the honest date", "ERR master " + HOST + " unreachable: " + HOST
+        // ops12: a master that answers with a bad date is "failing", not "unreachable"
+        l.add(icmp("every reply three hours off the honest date", "ERR master " + HOST + " failing: " + HOST
                 + ": date-mismatch", (n, id, seq, o, now) -> List.of(icmpReply(id, seq, o, now + 10_800_000L, now + 10_800_000L))));
         l.add(icmp("every other reply an hour off", "NOTICE replies from " + HOST + " disagree beyond their bounds",
                 (n, id, seq, o, now) -> List.of(n % 2 == 0 ? icmpReply(id, seq, o, now + 3_600_000L, now + 3_600_000L)
