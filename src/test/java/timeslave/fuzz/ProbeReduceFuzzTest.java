@@ -1,0 +1,51 @@
+package timeslave.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.ArrayList;
+import java.util.List;
+import timeslave.ref.sntp.Probe;
+import timeslave.time.Sample;
+
+/**
+ * Fuzzes the last pure step of the SNTP and TAICLOCK decode path, a burst of probes reduced to one
+ * sample ({@link Probe#reduce}): there is no pure "reply bytes → sample" function (the references
+ * read a socket), so the probes take every value a decoded reply can give (offsets within the half
+ * era of 2^31 s that the era rule allows, delays up to IRIX's 40 s probe wait, server error up to
+ * a 2^10 s precision plus 1.5 s root distance, up to IRIX's 200 probes). The sample must
+ * lie within the kept probes' offsets and its bound must cover each of them.
+ */
+class ProbeReduceFuzzTest {
+    private static final long NANOS = 1_000_000_000L;
+    private static final long HALF_ERA_NANOS = (1L << 31) * NANOS;
+
+    @FuzzTest
+    void reduce(FuzzedDataProvider data) {
+        long slack = data.consumeLong(0, NANOS);
+        long resolution = data.consumeLong(0, NANOS);
+        int n = data.consumeInt(1, 200);
+        List<Probe> probes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            probes.add(new Probe(data.consumeLong(-HALF_ERA_NANOS, HALF_ERA_NANOS), data.consumeLong(0, 40 * NANOS),
+                    data.consumeLong(1, 1_026 * NANOS), data.consumeLong(), data.consumeLong()));
+        }
+        Sample s = Probe.reduce("fuzz", probes, slack, resolution);
+        long best = probes.stream().mapToLong(Probe::delayNanos).min().orElseThrow();
+        List<Probe> kept = probes.stream().filter(p -> p.delayNanos() <= best + slack).toList();
+        long min = kept.stream().mapToLong(Probe::offsetNanos).min().orElseThrow();
+        long max = kept.stream().mapToLong(Probe::offsetNanos).max().orElseThrow();
+        // The mean is taken in double: beyond 2^53 ns (104 days) it may round by one ulp of the offset.
+        long ulp = (long) Math.max(Math.ulp((double) min), Math.ulp((double) max));
+        assertTrue(s.offsetNanos() >= min - ulp && s.offsetNanos() <= max + ulp,
+                "offset " + s.offsetNanos() + " outside the kept probes' [" + min + ", " + max + "] (" + kept.size() + " kept)");
+        assertTrue(s.delayNanos() == best, "delay " + s.delayNanos() + ", least " + best);
+        for (Probe p : kept) {
+            assertTrue(s.errorNanos() >= (p.delayNanos() + 1) / 2 + p.extraErrorNanos(),
+                    "bound " + s.errorNanos() + " narrower than a kept probe's own " + p);
+            assertTrue(s.errorNanos() + ulp >= Math.abs(s.offsetNanos() - p.offsetNanos()),
+                    "bound " + s.errorNanos() + " does not reach kept probe offset " + p.offsetNanos());
+        }
+    }
+}
