@@ -28,7 +28,7 @@ class OptionsFileFuzzTest {
     @FuzzTest
     @DictionaryEntries({"-H", "-C", "-c", "-P", "-m", "-d", "-B", "-q", "-Q", "-w", "-W", "-t", "-T", "-r", "-p", "-D",
             "-i", "-y", "-Y", "--max-rate", "--syslog", "--step-threshold", "--leap-seconds", "--leap", "--once",
-            "--options", "--detached", "sntp:", "tai:", "taitrue:", "TT600", "PST_WWV", "TRC_WWV", "smear", "none"})
+            "--options", "--detached", "sntp:", "tai:", "taitrue:", "TT600", "PST_WWV", "TRC_WWV", "smear", "none", "--panic", "--force"})
     void parse(byte[] content) {
         Path file = FuzzSupport.write("timeslave.options", content);
         Path dir = FuzzSupport.scratch();
@@ -61,7 +61,9 @@ class OptionsFileFuzzTest {
         assertFalse(o.year().isPresent() && o.yearFromTimetrim(), "-y with -Y");
         assertTrue(!o.yearFromTimetrim() || o.timetrimFile().isPresent(), "-Y without -P");
         assertTrue(List.of("PST_WWV", "TRC_WWV", "TT600").contains(o.clockType()), "-c " + o.clockType());
-        assertFalse(o.once() || o.setClock() || o.readyFile().isPresent(), "a command-line-only option from the file");
+        assertFalse(o.once() || o.setClock() || o.force() || o.readyFile().isPresent(),
+                "a command-line-only option from the file");
+        assertTrue(o.panicNanos() >= 0 && o.panicNanos() <= 3_155_760_000L * NANOS, "--panic " + o.panicNanos());
         assertTrue(o.debugLevel() >= 0);
         assertNotNull(o.describe());
     }

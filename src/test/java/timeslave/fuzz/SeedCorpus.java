@@ -79,7 +79,7 @@ final class SeedCorpus {
                 "# every option an options file may hold, each with a valid value",
                 "-H sntp:127.0.0.1:123 -H tai:[::1]:4014 -H taitrue:localhost -H netmaster -C /dev/ttyS0 -c TT600",
                 "-P timetrim -Y -m -dd -B -q -Q -w 0.5 -W 4 -t 3 -T 12 -r 64 --max-rate 90d -p time -D 500000 -i -120",
-                "--syslog none --step-threshold 0.128 --leap-seconds leap-seconds.list --leap smear",
+                "--syslog none --step-threshold 0.128 --leap-seconds leap-seconds.list --leap smear --panic 600",
                 "").getBytes(StandardCharsets.US_ASCII));
         return m;
     }
