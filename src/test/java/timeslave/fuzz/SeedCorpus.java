@@ -16,12 +16,13 @@ import timeslave.time.Tai64;
 
 /**
  * The fuzz targets' seed corpus, derived from the recorded data in test-fixtures/ (and the shipped
- * etc/ files): Jazzer reads it from {@code src/test/resources/timeslave/fuzz/<Class>Inputs/<method>/}, in
- * regression mode (every {@code mvn verify}) and as the starting corpus when fuzzing. The files are
- * committed rather than made at build time because Jazzer writes its findings into the same source
- * directories, where they then stay as regression inputs; {@link SeedCorpusTest} fails when a fixture
- * changes and the committed seeds no longer match ({@code mvn test -Dtest=SeedCorpusTest
- * -Dfuzz.writeSeeds=true} rewrites them).
+ * etc/ files). Jazzer's regression mode (every {@code mvn verify}) runs what is committed under
+ * {@code src/test/resources/timeslave/fuzz/<Class>Inputs/<method>/}: a copy of these seeds, plus any
+ * finding kept there as a regression input (Jazzer reads only that source directory, so the copy is
+ * committed rather than made at build time). {@link SeedCorpusTest} runs the seeds derived from the
+ * fixtures as they are now, and scripts/fuzz writes them afresh ({@code main}) as an extra starting
+ * corpus, so a re-recorded fixture counts at once; {@code mvn test -Dtest=SeedCorpusTest
+ * -Dfuzz.writeSeeds=true} refreshes the committed copy.
  */
 final class SeedCorpus {
     /** Where the inputs live, from the project directory. */
@@ -82,6 +83,11 @@ final class SeedCorpus {
                 "--syslog none --step-threshold 0.128 --leap-seconds leap-seconds.list --leap smear --panic 600",
                 "").getBytes(StandardCharsets.US_ASCII));
         return m;
+    }
+
+    /** Writes every seed below the directory {@code args[0]} (scripts/fuzz; run from the project directory). */
+    public static void main(String[] args) throws IOException {
+        write(Path.of(args[0]));
     }
 
     /** Writes every seed below {@code root}. */
