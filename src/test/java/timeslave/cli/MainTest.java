@@ -289,6 +289,48 @@ class MainTest {
         assertEquals("", out());
     }
 
+    /** Issue 9, failure 7: an options file that hung the daemon, exhausted its heap or gave a stack trace and 1. */
+    @Test
+    void aHostileOptionsFileIsOneLineAndStatus2() throws Exception {
+        Path nul = java.nio.file.Files.writeString(dir.resolve("nul.options"), "-H m -P /var/lib/a\u0000b\n");
+        assertEquals(2, run(new FakePlatform(), "--options", nul.toString()));
+        assertTrue(err().startsWith("timeslave: " + nul + ": -P: path must not contain a NUL character\nusage:"), err());
+        errBytes.reset();
+        Path huge = timeslave.os.HostileFiles.sparse(dir.resolve("huge.options"), 100L << 20);
+        assertEquals(2, run(new FakePlatform(), "--options", huge.toString()));
+        assertTrue(err().startsWith("timeslave: --options " + huge + ": cannot read: larger than 65536 bytes\nusage:"),
+                err());
+        errBytes.reset();
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("fifo.options"));
+        assertEquals(2, timeslave.os.HostileFiles.withoutHanging(fifo,
+                () -> run(new FakePlatform(), "--options", fifo.toString())));
+        assertTrue(err().startsWith("timeslave: --options " + fifo + ": cannot read: not a regular file (a FIFO)\n"),
+                err());
+    }
+
+    /** Issue 9, failure 7: a FIFO as the leap-seconds file hung the daemon after "started", deaf to SIGTERM. */
+    @Test
+    void aFifoAsTheLeapSecondsFileIsOneLineAndTheDaemonRuns() throws Exception {
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("leap-seconds.list"));
+        FakePlatform p = new FakePlatform();
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-H", "m", "--leap-seconds", fifo.toString()));
+            boolean measured = p.measured.await(20, TimeUnit.SECONDS);
+            if (!measured) {
+                timeslave.os.HostileFiles.release(fifo);
+            }
+            assertTrue(measured, "the daemon measures");
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(p.syslog.contains("ERR leap-seconds file " + fifo + " unreadable: not a regular file (a FIFO); no leap"
+                + " seconds will be announced"), p.syslog.toString());
+        assertEquals("NOTICE stopped by SIGTERM", p.syslog.get(p.syslog.size() - 1));
+    }
+
     @Test
     void noModeIsAUsageError() {
         assertEquals(2, run(new FakePlatform()));
