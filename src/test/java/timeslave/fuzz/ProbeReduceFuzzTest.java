@@ -15,7 +15,8 @@ import timeslave.time.Sample;
  * sample ({@link Probe#reduce}): there is no pure "reply bytes → sample" function (the references
  * read a socket), so the probes take every value a decoded reply can give (offsets within the half
  * era of 2^31 s that the era rule allows, delays up to IRIX's 40 s probe wait, server error up to
- * a 2^10 s precision plus 1.5 s root distance, up to IRIX's 200 probes). The outcome is a sample or a
+ * a 2^10 s precision plus 1.5 s root distance, up to IRIX's 200 probes; half the bursts agree to within
+ * a second, as an honest server's do, wherever in the era). The outcome is a sample or a
  * {@link MeasurementException}; a sample lies within the kept probes' offsets, its bound is at least
  * each kept probe's own, and wherever the kept probes' intervals all overlap (where the truth is when
  * the server is honest) the sample's bound reaches it.
@@ -29,10 +30,14 @@ class ProbeReduceFuzzTest {
         long slack = data.consumeLong(0, NANOS);
         long resolution = data.consumeLong(0, NANOS);
         int n = data.consumeInt(1, 200);
+        // Half the bursts are honest-looking: one offset, each probe within a second of it.
+        boolean honest = data.consumeBoolean();
+        long center = data.consumeLong(-HALF_ERA_NANOS + NANOS, HALF_ERA_NANOS - NANOS);
         List<Probe> probes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            probes.add(new Probe(data.consumeLong(-HALF_ERA_NANOS, HALF_ERA_NANOS), data.consumeLong(0, 40 * NANOS),
-                    data.consumeLong(1, 1_026 * NANOS), data.consumeLong(), data.consumeLong()));
+            long offset = honest ? center + data.consumeLong(-NANOS, NANOS) : data.consumeLong(-HALF_ERA_NANOS, HALF_ERA_NANOS);
+            probes.add(new Probe(offset, data.consumeLong(0, 40 * NANOS), data.consumeLong(1, 1_026 * NANOS),
+                    data.consumeLong(), data.consumeLong()));
         }
         Sample s;
         try {
