@@ -66,13 +66,14 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
         }
         Probe best = probes.stream().min(Comparator.comparingLong(Probe::delayNanos)).orElseThrow();
         List<Probe> kept = probes.stream().filter(p -> p.delayNanos <= best.delayNanos + keepSlackNanos).toList();
-        long sum = 0;
+        // The mean as an offset from the best probe's: a plain sum of up to 200 offsets of decades overflows a long.
+        double sumFromBest = 0;
         long error = 1;
         for (Probe p : kept) {
-            sum += p.offsetNanos;
+            sumFromBest += p.offsetNanos - best.offsetNanos;
             error = Math.max(error, p.errorNanos(resolutionNanos));
         }
-        long offset = Math.round((double) sum / kept.size());
+        long offset = best.offsetNanos + Math.round(sumFromBest / kept.size());
         return new Sample(source, best.monoNanos, best.localNanos, offset, best.delayNanos, error);
     }
 
