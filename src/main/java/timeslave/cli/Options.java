@@ -42,6 +42,8 @@ import timeslave.ref.ReferenceConfig;
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
  * @param panicNanos         --panic: the panic limit, 0 for none
  * @param force              --force (only with --once --set): step even beyond the panic limit
+ * @param user               -u (least privilege): the user to become after start-up; empty for the default
+ * @param serve              what the daemon serves (--serve-*, --clockbound-shm; issue 11)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -51,7 +53,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
-                      long panicNanos, boolean force) {
+                      long panicNanos, boolean force,
+                      Optional<String> user, timeslave.serve.Serving.Config serve) {
 
     /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
     public record Master(boolean serial, String spec) {
@@ -117,6 +120,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
         w.add("--panic " + seconds(panicNanos));
         optionsFile.ifPresent(p -> w.add("--options " + p));
+        user.ifPresent(u -> w.add("-u " + u));   // least privilege
+        ServeConfig.describe(serve, w);
         return String.join(" ", w);
     }
 

@@ -291,6 +291,10 @@ class OptionsParserTest {
         "-H m --panic 1e3|--panic 1e3: panic must be from 0 to 3155760000 seconds",
         "-H m --once --force|--force requires --once --set",
         "-H m --force|--force requires --once --set",
+        "-H m -u ../x|-u ../x: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u -x|-u -x: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u abcdefghijklmnopqrstuvwxyz0123456|-u abcdefghijklmnopqrstuvwxyz0123456: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u a -u b|-u given more than once",
     })
     void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
@@ -588,5 +592,21 @@ class OptionsParserTest {
         UsageException e = assertThrows(UsageException.class, () -> parser().parse(List.of(), "-H m -P a\u0000b"));
         assertEquals(dir.resolve("no-such-default.options") + ": -P: path must not contain a NUL character",
                 e.getMessage());
+    }
+
+    // ---- least privilege (-u)
+
+    @Test
+    void userComesFromTheCommandLineOrTheOptionsFileAndIsDescribed() throws UsageException, IOException {
+        Options none = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m"))).options();
+        assertEquals(Optional.empty(), none.user());
+        assertTrue(!none.describe().contains("-u "), none.describe());
+        Options cmd = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m", "-u", "_chrony")))
+                .options();
+        assertEquals(Optional.of("_chrony"), cmd.user());
+        assertTrue(cmd.describe().endsWith(" -u _chrony"), cmd.describe());
+        Path f = file("timeslave.options", "-H m\n-u timeslave\n");
+        assertEquals(Optional.of("timeslave"), ((Invocation.Run) parser(f).parse(List.of())).options().user());
+        assertEquals(Optional.of("root"), ((Invocation.Run) parser(f).parse(List.of("-u", "root"))).options().user());
     }
 }
