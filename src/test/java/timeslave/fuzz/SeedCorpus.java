@@ -57,6 +57,10 @@ final class SeedCorpus {
             put(m, "TaiclockPacketFuzzTest", method, "taiclock-request", request);
         }
 
+        put(m, "ServerRequestFuzzTest", "ntpRequest", "chronyd-faketime-2.5s-request",
+                hex(net("chronyd-faketime-2.5s.txt").get("request")));
+        put(m, "ServerRequestFuzzTest", "taiclockRequest", "taiclock-request", request);
+
         for (Map.Entry<String, byte[]> e : serialReplies("pst-", "trc-").entrySet()) {
             put(m, "PstQaFuzzTest", "decode", e.getKey(), e.getValue());
         }
