@@ -29,6 +29,11 @@ public final class LeapSeconds {
 
     /** Words in the #h line: SHA-1 is 160 bits = five 32-bit words. */
     private static final int HASH_WORDS = 5;
+    /**
+     * Largest TAI − UTC a data line may give, s: 10 in 1972 and 37 since 2017, it grows by at most a
+     * few seconds a decade; a larger count is a broken file, not leap seconds (and would not fit an int).
+     */
+    static final long MAX_TAI_MINUS_UTC_SECONDS = 1000;
 
     private final long lastUpdatePosixSeconds;
     private final long expiresPosixSeconds;
@@ -105,6 +110,10 @@ public final class LeapSeconds {
                 }
                 long ntp = number(f[0], lineNo);
                 long dtai = number(f[1], lineNo);
+                if (dtai > MAX_TAI_MINUS_UTC_SECONDS) {
+                    throw new FormatException("line " + lineNo + ": TAI-UTC " + dtai + " s is beyond "
+                            + MAX_TAI_MINUS_UTC_SECONDS + " s");
+                }
                 Entry e = new Entry(ntp - Epochs.SECONDS_1900_TO_1970, (int) dtai);
                 if (!entries.isEmpty()) {
                     Entry prev = entries.get(entries.size() - 1);
