@@ -66,6 +66,8 @@ public final class ExternalServer implements AutoCloseable {
     public static final String INETD = "/usr/sbin/inetd";
     /** libfaketime's preload library (Debian's libfaketime). */
     public static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+    /** adjtimex(8) from Debian's package: reads a kernel's clock state (-p); the real-kernel tests run it in UML guests only. */
+    public static final String ADJTIMEX = "/usr/sbin/adjtimex";
     /** The RFC 868 port inetd's internal "time" service listens on. */
     public static final int TIME_PORT = 37;
 
