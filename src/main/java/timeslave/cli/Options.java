@@ -40,6 +40,7 @@ import timeslave.ref.ReferenceConfig;
  * @param optionsFile        the options file that was read, if any
  * @param leap               --leap: what is done about leap seconds
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
+ * @param initDriftGiven     whether -i was given (issue 10: without -P and -i the daemon starts from the kernel's frequency)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -48,7 +49,17 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
-                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters) {
+                      Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
+                      boolean initDriftGiven) {
+
+    /**
+     * Issue 10, starting frequency: with neither a timetrim file (-P) nor -i, the daemon keeps the
+     * frequency the kernel already has (as chronyd does) instead of writing -i's default 0 over it.
+     * With -P, IRIX's rule is unchanged: the saved timetrim, else -i.
+     */
+    public boolean startsFromKernelFrequency() {
+        return timetrimFile.isEmpty() && !initDriftGiven && !measureOnly && !once;
+    }
 
     /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
     public record Master(boolean serial, String spec) {

@@ -446,7 +446,7 @@ public final class OptionsParser {
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
                 ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode,
-                List.copyOf(masters));
+                List.copyOf(masters), m.get("i") != null);
     }
 
     private interface Conv {
