@@ -24,9 +24,9 @@ export HOME
 out=$UML_SCRATCH/guest.out
 {
   echo "guest: kernel $(uname -r) up"
+  ip link set lo up
   if [ -n "$UML_NET" ]; then
     set -- $(echo "$UML_NET" | tr , " ")
-    ip link set lo up
     ip link set vec0 up
     ip addr add "$1" dev vec0
     ip neigh replace "$2" lladdr "$3" dev vec0 nud permanent

@@ -59,6 +59,7 @@ public final class UmlGuest implements AutoCloseable {
         long shiftNanos;
         String date;
         final Map<String, String> env = new LinkedHashMap<>();
+        final Map<String, String> files = new LinkedHashMap<>();
 
         /** {@code runScript}: the shell script the guest runs (from its scratch directory) before powering off. */
         public Spec(String runScript) {
@@ -80,6 +81,12 @@ public final class UmlGuest implements AutoCloseable {
         /** Sets the guest's clock to this UTC date (date -s syntax) before run.sh. */
         public Spec date(String d) {
             this.date = d;
+            return this;
+        }
+
+        /** A file to put in the scratch directory before the guest boots. */
+        public Spec file(String name, String content) {
+            files.put(name, content);
             return this;
         }
 
@@ -109,6 +116,9 @@ public final class UmlGuest implements AutoCloseable {
         }
         Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(scratch.resolve("run.sh"), spec.runScript, StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> f : spec.files.entrySet()) {
+            Files.writeString(scratch.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+        }
         List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--bounding-set", "-sys_time", "--inh-caps", "-sys_time",
                 LINUX_UML.toString(), MEMORY, "umid=" + umid, "uml_dir=" + scratch,
                 "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "rw", "quiet",
