@@ -36,10 +36,25 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     /** SO_TIMESTAMPNS (SO_TIMESTAMPNS_OLD): 64-bit timespec stamps on LP64; the cmsg type is the same number. */
     static final int SO_TIMESTAMPNS = 35;
     static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
+    /** SO_TIMESTAMPING: here only for the kernel's software transmit stamp, read from the error queue. */
+    static final int SO_TIMESTAMPING = 37;
+    static final int SCM_TIMESTAMPING = SO_TIMESTAMPING;
+    static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+    static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
     static final short POLLIN = 1;
+    static final short POLLERR = 8;
     static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_ERRQUEUE = 0x2000;
+    /** How long a send waits for its transmit stamp, ns: it comes as the driver sends, within microseconds. */
+    static final long TX_STAMP_WAIT_NANOS = 2_000_000;
+    /** After this many sends without a transmit stamp (a driver that does not stamp), stop waiting for them. */
+    static final int TX_STAMP_GIVE_UP = 3;
+    /** At most this many stale error-queue messages are read before a send. */
+    static final int MAX_STALE = 16;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int ECONNREFUSED = 111;
     static final int SOCKADDR_BYTES = 28;
     static final int MSGHDR_BYTES = 56;
     static final int IOVEC_BYTES = 16;
@@ -77,7 +92,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
 
         static native long recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
 
-        static native int poll(byte[] fds, long nfds, int timeoutMillis) throws LastErrorException;
+        static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
 
         static native int close(int fd) throws LastErrorException;
     }
@@ -89,6 +104,10 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     private final Memory name = new Memory(SOCKADDR_BYTES);
     private final Memory control = new Memory(CONTROL_BYTES);
     private final Memory buffer = new Memory(RECEIVE_BUFFER_BYTES);
+    private final Memory pollfd = new Memory(8);
+    private boolean txStamps;
+    private int txMisses;
+    private boolean txSeen;
     private boolean closed;
 
     private KernelStampedUdpSocket(int fd, int family) {
@@ -122,6 +141,13 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
             s.close();
             throw new IOException("setsockopt(SO_TIMESTAMPNS)/bind: errno " + e.getErrorCode(), e);
         }
+        try {
+            C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
+                    | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
+            s.txStamps = true;
+        } catch (LastErrorException e) {
+            s.txStamps = false;   // receive stamps still work; sends are stamped in user space
+        }
         return s;
     }
 
@@ -137,48 +163,130 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         return ((a[2] & 0xff) << 8) | (a[3] & 0xff);
     }
 
-    /** Sends one datagram. */
-    public void send(byte[] data, InetSocketAddress to) throws IOException {
+    /**
+     * Sends one datagram; returns the kernel's CLOCK_REALTIME stamp of its transmission (software,
+     * as the driver sent it), or {@link #NO_STAMP} if none came within {@link #TX_STAMP_WAIT_NANOS}.
+     */
+    public long send(byte[] data, InetSocketAddress to) throws IOException {
         byte[] addr = sockaddr(to, family);
         try {
+            for (int i = 0; txStamps && i < MAX_STALE && errorPending(); i++) {
+                readError();   // a stale transmit stamp of an earlier send
+            }
             C.sendto(fd, data, data.length, 0, addr, addr.length);
+            return txStamps ? transmitStamp() : NO_STAMP;
         } catch (LastErrorException e) {
             throw new IOException("sendto " + to + ": errno " + e.getErrorCode(), e);
         }
     }
 
+    /** Whether sends are still waiting for kernel transmit stamps. */
+    public boolean transmitStamps() {
+        return txStamps;
+    }
+
+    private long transmitStamp() {
+        long end = System.nanoTime() + TX_STAMP_WAIT_NANOS;
+        do {
+            long stamp = readError();
+            if (stamp != NO_STAMP) {
+                txSeen = true;
+                txMisses = 0;
+                return stamp;
+            }
+            int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
+            if (poll((short) 0, waitMillis) == 0) {
+                break;
+            }
+        } while (System.nanoTime() < end);
+        if (!txSeen && ++txMisses >= TX_STAMP_GIVE_UP) {
+            txStamps = false;
+        }
+        return NO_STAMP;
+    }
+
+    /** One message from the error queue: its transmit stamp, or NO_STAMP (none queued, or none in it). */
+    private long readError() {
+        prepare();
+        try {
+            C.recvmsg(fd, msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            return NO_STAMP;
+        }
+        return stamp(control, msg.getLong(40));
+    }
+
+    private boolean errorPending() {
+        return (poll((short) 0, 0) & POLLERR) != 0;
+    }
+
+    /** poll(2) on the socket; the revents, 0 on timeout or interruption. */
+    private int poll(short events, int timeoutMillis) {
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, events);
+        pollfd.setShort(6, (short) 0);
+        try {
+            if (C.poll(pollfd, 1, timeoutMillis) == 0) {
+                return 0;
+            }
+        } catch (LastErrorException e) {
+            return 0;
+        }
+        return pollfd.getShort(6);
+    }
+
+    private void prepare() {
+        iov.setPointer(0, buffer);
+        iov.setLong(8, RECEIVE_BUFFER_BYTES);
+        msg.clear();
+        msg.setPointer(0, name);
+        msg.setInt(8, SOCKADDR_BYTES);
+        msg.setPointer(16, iov);
+        msg.setLong(24, 1);
+        msg.setPointer(32, control);
+        msg.setLong(40, CONTROL_BYTES);
+    }
+
     /**
      * Waits up to {@code timeoutMillis} (0: not at all) for one datagram; null if none came or a
-     * signal interrupted the wait.
+     * signal interrupted the wait. Transmit stamps left on the error queue are discarded meanwhile.
      */
     public Received receive(int timeoutMillis) throws IOException {
-        byte[] pfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(fd).putShort(POLLIN).array();
-        try {
-            if (C.poll(pfd, 1, Math.max(0, timeoutMillis)) == 0) {
+        long end = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
+        while (true) {
+            int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
+            int revents = poll(POLLIN, waitMillis);
+            if ((revents & POLLIN) != 0) {
+                break;
+            }
+            if ((revents & POLLERR) == 0) {
                 return null;
             }
-            iov.setPointer(0, buffer);
-            iov.setLong(8, RECEIVE_BUFFER_BYTES);
-            msg.clear();
-            msg.setPointer(0, name);
-            msg.setInt(8, SOCKADDR_BYTES);
-            msg.setPointer(16, iov);
-            msg.setLong(24, 1);
-            msg.setPointer(32, control);
-            msg.setLong(40, CONTROL_BYTES);
+            if (readError() == NO_STAMP) {
+                break;   // a pending socket error, not a stamp: the plain read below reports and clears it
+            }
+            if (System.nanoTime() >= end) {
+                return null;
+            }
+        }
+        prepare();
+        try {
             long n = C.recvmsg(fd, msg, MSG_DONTWAIT);
             byte[] data = buffer.getByteArray(0, (int) n);
             byte[] from = name.getByteArray(0, Math.min(SOCKADDR_BYTES, msg.getInt(8)));
             return new Received(data, address(from), stamp(control, msg.getLong(40)));
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN) {
+            if (e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN || e.getErrorCode() == ECONNREFUSED) {
                 return null;
             }
-            throw new IOException("poll/recvmsg on the UDP socket: errno " + e.getErrorCode(), e);
+            throw new IOException("recvmsg on the UDP socket: errno " + e.getErrorCode(), e);
         }
     }
 
-    /** The SCM_TIMESTAMPNS stamp among {@code length} bytes of control messages, ns; {@link #NO_STAMP} if none. */
+    /**
+     * The kernel's stamp among {@code length} bytes of control messages, ns: SCM_TIMESTAMPNS's, or
+     * the software one (the first of three) of SCM_TIMESTAMPING; {@link #NO_STAMP} if none.
+     */
     static long stamp(Pointer control, long length) {
         long off = 0;
         while (off + CMSGHDR_BYTES <= length) {
@@ -188,8 +296,12 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
             }
             int level = control.getInt(off + 8);
             int type = control.getInt(off + 12);
-            if (level == SOL_SOCKET && type == SCM_TIMESTAMPNS && len >= CMSGHDR_BYTES + 16) {
-                return control.getLong(off + 16) * 1_000_000_000L + control.getLong(off + 24);
+            if (level == SOL_SOCKET && (type == SCM_TIMESTAMPNS || type == SCM_TIMESTAMPING) && len >= CMSGHDR_BYTES + 16) {
+                long sec = control.getLong(off + 16);
+                long nsec = control.getLong(off + 24);
+                if (sec != 0 || nsec != 0) {
+                    return sec * 1_000_000_000L + nsec;
+                }
             }
             off += (len + 7) & ~7L;
         }

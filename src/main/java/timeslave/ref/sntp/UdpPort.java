@@ -14,8 +14,10 @@ import timeslave.time.TimeSource;
  * so that datagrams from other addresses or ports are seen, counted and rejected rather than silently
  * dropped by the kernel. Shared by the three network references (SNTP, TAICLOCK, RFC 868/UDP).
  *
- * <p>Timestamps: each send is stamped with the {@link TimeSource} immediately before the system call
- * (T1). Each receive is stamped by the kernel ({@code SO_TIMESTAMPNS} through
+ * <p>Timestamps: each send is stamped by the kernel as the driver transmits it (SO_TIMESTAMPING's
+ * software transmit stamp, read back from the socket's error queue), or where it gives none with the
+ * {@link TimeSource} immediately before the system call (T1): a user-space T1 holds the send call's
+ * own time before the packet leaves, which biases the offset by half of it the other way. Each receive is stamped by the kernel ({@code SO_TIMESTAMPNS} through
  * {@link KernelStampedUdpSocket}) when the datagram reached the socket; that stamp is CLOCK_REALTIME,
  * and its monotonic counterpart is the monotonic reading taken beside a real-time reading right after
  * the receive, less the datagram's age (realtime now − kernel stamp), so {@code realtimeNanos} and
@@ -43,7 +45,8 @@ public final class UdpPort implements AutoCloseable {
 
     /** The socket under a port: the kernel-stamping one, the JDK's where that cannot open, a fake in tests. */
     interface Endpoint extends AutoCloseable {
-        void send(byte[] data, InetSocketAddress to) throws IOException;
+        /** Sends; returns the kernel's transmit stamp (CLOCK_REALTIME) or {@link KernelStampedUdpSocket#NO_STAMP}. */
+        long send(byte[] data, InetSocketAddress to) throws IOException;
 
         /** One datagram within {@code timeoutMillis} (0: without waiting), or null. */
         KernelStampedUdpSocket.Received receive(int timeoutMillis) throws IOException;
@@ -57,6 +60,7 @@ public final class UdpPort implements AutoCloseable {
     private final Endpoint socket;
     private final InetSocketAddress server;
     private final TimeSource time;
+    private boolean lastSendKernelStamped;
 
     public UdpPort(InetSocketAddress server, TimeSource time) throws IOException {
         this(server, time, open(server));
@@ -96,13 +100,27 @@ public final class UdpPort implements AutoCloseable {
     }
 
     /**
-     * Sends one datagram to the server; returns the local real-time stamp taken immediately before
-     * the send call (the probe's T1).
+     * Sends one datagram to the server; returns its local real-time stamp (the probe's T1): the
+     * kernel's transmit stamp when it lies between the readings taken around the send call, else the
+     * reading taken immediately before it.
      */
     public long send(byte[] data) throws IOException {
-        long t1 = time.realtimeNanos();
-        socket.send(data, server);
-        return t1;
+        long before = time.realtimeNanos();
+        long tx = socket.send(data, server);
+        lastSendKernelStamped = false;
+        if (tx != KernelStampedUdpSocket.NO_STAMP && time.kernelRealtime()) {
+            long after = time.realtimeNanos();
+            if (tx >= before && tx <= after) {
+                lastSendKernelStamped = true;
+                return tx;
+            }
+        }
+        return before;
+    }
+
+    /** Whether the last send's T1 was the kernel's transmit stamp. */
+    public boolean lastSendKernelStamped() {
+        return lastSendKernelStamped;
     }
 
     /** Discards datagrams already queued (left over from an earlier measurement), up to {@link #MAX_DRAIN}. */
@@ -150,8 +168,8 @@ public final class UdpPort implements AutoCloseable {
     /** SO_TIMESTAMPNS through recvmsg. */
     private record KernelEndpoint(KernelStampedUdpSocket s) implements Endpoint {
         @Override
-        public void send(byte[] data, InetSocketAddress to) throws IOException {
-            s.send(data, to);
+        public long send(byte[] data, InetSocketAddress to) throws IOException {
+            return s.send(data, to);
         }
 
         @Override
@@ -180,8 +198,9 @@ public final class UdpPort implements AutoCloseable {
         }
 
         @Override
-        public void send(byte[] data, InetSocketAddress to) throws IOException {
+        public long send(byte[] data, InetSocketAddress to) throws IOException {
             socket.send(new DatagramPacket(data, data.length, to));
+            return KernelStampedUdpSocket.NO_STAMP;
         }
 
         @Override

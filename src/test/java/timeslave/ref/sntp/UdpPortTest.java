@@ -2,6 +2,7 @@ package timeslave.ref.sntp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,9 +47,11 @@ class UdpPortTest {
     /** Hands out queued datagrams. */
     static final class FakeEndpoint implements UdpPort.Endpoint {
         final Deque<KernelStampedUdpSocket.Received> queue = new ArrayDeque<>();
+        long txStamp = KernelStampedUdpSocket.NO_STAMP;
 
         @Override
-        public void send(byte[] data, InetSocketAddress to) {
+        public long send(byte[] data, InetSocketAddress to) {
+            return txStamp;
         }
 
         @Override
@@ -95,6 +98,42 @@ class UdpPortTest {
         assertEquals(MONO, d.monoNanos());
     }
 
+    /** A clock that moves 1 µs at every reading. */
+    static final class TickingTime implements TimeSource {
+        long real = REAL;
+
+        @Override
+        public long realtimeNanos() {
+            return real += 1_000;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return MONO;
+        }
+
+        @Override
+        public boolean kernelRealtime() {
+            return true;
+        }
+    }
+
+    @Test
+    void aKernelTransmitStampBetweenTheReadingsAroundTheSendIsT1() throws IOException {
+        FakeEndpoint e = new FakeEndpoint();
+        UdpPort port = new UdpPort(SERVER, new TickingTime(), e);
+        e.txStamp = REAL + 1_500;   // readings around the send: REAL + 1000 and REAL + 2000
+        assertEquals(REAL + 1_500, port.send(new byte[1]));
+        assertTrue(port.lastSendKernelStamped());
+        e.txStamp = REAL + 3_900;   // readings: +3000 and +4000
+        assertEquals(REAL + 3_900, port.send(new byte[1]));
+        e.txStamp = REAL;           // before the send: not this packet's
+        assertEquals(REAL + 5_000, port.send(new byte[1]));
+        assertFalse(port.lastSendKernelStamped());
+        e.txStamp = KernelStampedUdpSocket.NO_STAMP;
+        assertEquals(REAL + 7_000, port.send(new byte[1]), "no stamp: the reading before the send");
+    }
+
     @Test
     void aTimeoutIsNull() throws IOException {
         assertNull(new UdpPort(SERVER, new StillTime(true), new FakeEndpoint()).receive(MONO));
@@ -110,6 +149,7 @@ class UdpPortTest {
             assertTrue(port.kernelStamps(), "SO_TIMESTAMPNS socket opened");
             for (int i = 0; i < 5; i++) {
                 port.send(new byte[]{(byte) i});
+                assertTrue(port.lastSendKernelStamped(), "loopback stamps transmissions too");
                 DatagramPacket p = new DatagramPacket(new byte[16], 16);
                 echo.receive(p);
                 echo.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
