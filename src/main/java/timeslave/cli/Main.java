@@ -33,12 +33,14 @@ import timeslave.time.SystemClock;
 /**
  * Entry point: parses the command line and wires the daemon (or --once, --simulate, --help,
  * --version) together. Exit status: 0 done or stopped by a signal, 1 start-up or measurement failure,
- * 2 bad command line.
+ * 2 bad command line, 3 --once measured an offset beyond the panic limit (and --set did not step it).
  */
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    /** --once: the offset is beyond --panic (with --set: not stepped, for want of --force). */
+    public static final int EXIT_BEYOND_PANIC = 3;
 
     private Main() {
     }
@@ -119,6 +121,12 @@ public final class Main {
         }
         out.println(OnceLine.format(s));
         out.flush();
+        boolean beyondPanic = o.panicNanos() > 0 && Math.abs(s.offsetNanos()) > o.panicNanos();
+        if (beyondPanic && !(o.setClock() && o.force())) {
+            err.println("timeslave: offset " + Seconds.signed(s.offsetNanos()) + " s is beyond the panic limit "
+                    + Options.seconds(o.panicNanos()) + " s" + (o.setClock() ? "; not stepped (--force steps it)" : ""));
+            return EXIT_BEYOND_PANIC;
+        }
         if (o.setClock()) {
             try {
                 platform.clock(o, stderrLog).step(s.offsetNanos());

@@ -40,6 +40,8 @@ import timeslave.ref.ReferenceConfig;
  * @param optionsFile        the options file that was read, if any
  * @param leap               --leap: what is done about leap seconds
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
+ * @param panicNanos         --panic: the panic limit, 0 for none
+ * @param force              --force (only with --once --set): step even beyond the panic limit
  * @param initDriftGiven     whether -i was given (issue 10: without -P and -i the daemon starts from the kernel's frequency)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
@@ -50,7 +52,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
-                      boolean initDriftGiven) {
+                      long panicNanos, boolean force, boolean initDriftGiven) {
 
     /**
      * Issue 10, starting frequency: with neither a timetrim file (-P) nor -i, the daemon keeps the
@@ -77,7 +79,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         return Settings.defaults().withRateNanos(rateNanos).withMaxRateNanos(maxRateNanos)
                 .withMaxDriftNsPerSec(maxDriftNsPerSec).withInitDriftNsPerSec(initDriftNsPerSec)
                 .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed)
-                .withLeap(leap);
+                .withLeap(leap).withPanicNanos(panicNanos);
     }
 
     /** The options in force, as one canonical command line (logged at start). */
@@ -123,6 +125,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--syslog " + syslogPath.map(Path::toString).orElse(OptionsParser.NO_SYSLOG));
         w.add("--leap-seconds " + leapSecondsFile);
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
+        w.add("--panic " + seconds(panicNanos));
         optionsFile.ifPresent(p -> w.add("--options " + p));
         return String.join(" ", w);
     }

@@ -71,6 +71,9 @@ public final class OptionsParser {
     static final BigDecimal MIN_STEP_S = new BigDecimal("0.001");
     static final BigDecimal MAX_STEP_S = new BigDecimal("86400");
     static final int MAX_PORT = 65535;
+    // --- panic limit (issue 9): --panic SECONDS, --force ---
+    /** --panic: 0 (no limit) to 100 years. */
+    static final BigDecimal MAX_PANIC_S = new BigDecimal("3155760000");
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}");
@@ -81,12 +84,12 @@ public final class OptionsParser {
 
     /** Options that make sense only on the command line, never in the options file. */
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("help", "version", "once", "set", "options",
-            "detached", "simulate");
+            "detached", "simulate", "force");
     /** Options with a value that may be repeated: -H names one more master each time. */
     private static final Set<String> REPEATABLE = Set.of("H");
     /** Options without a value; every other option but {@link #REPEATABLE} may be given once per source. */
     private static final Set<String> FLAGS = Set.of("m", "d", "B", "q", "Q", "Y", "help", "version", "once", "set",
-            "simulate");
+            "simulate", "force");
 
     private final Path defaultOptionsFile;
     private final Function<String, OptionalInt> udpServices;
@@ -134,6 +137,11 @@ public final class OptionsParser {
         o.addOption(flag("Y", "take the year from the modification date of the -P file"));
         o.addOption(longFlag("once", "measure once, print one line and exit"));
         o.addOption(longFlag("set", "with --once: step the clock by the measured offset"));
+        // --- panic limit (issue 9) ---
+        o.addOption(longArg("panic", "SECONDS", "an offset beyond this is corrected only before the first"
+                + " synchronisation, once 3 measurements over 60 s agree; 0: no limit, 0-" + MAX_PANIC_S.toPlainString()
+                + " [" + Options.seconds(Settings.DEFAULT_PANIC_NANOS) + "]"));
+        o.addOption(longFlag("force", "with --once --set: step even beyond --panic"));
         o.addOption(longFlag("simulate", "run the simulator with the words that follow (must come first)"));
         o.addOption(longArg("options", "FILE", "options file; the command line wins [" + DEFAULT_OPTIONS_FILE + "]"));
         o.addOption(longArg("syslog", "PATH", "syslog socket, or none [" + DEFAULT_SYSLOG + "]"));
@@ -434,6 +442,13 @@ public final class OptionsParser {
         if (set && measureOnly) {
             throw new UsageException("--set cannot be used with -m");
         }
+        // --- panic limit (issue 9) ---
+        long panic = opt(m.get("panic"), Settings.DEFAULT_PANIC_NANOS,
+                v -> seconds(v, BigDecimal.ZERO, MAX_PANIC_S, "panic"));
+        boolean force = cmd.has("force");
+        if (force && !set) {
+            throw new UsageException("--force requires --once --set");
+        }
         int debug = cmd.has("d") ? cmd.count("d") : file.count("d");
         Val syslog = m.get("syslog");
         Val leap = m.get("leap-seconds");
@@ -446,7 +461,7 @@ public final class OptionsParser {
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
                 leap == null ? d.leapSecondsFile() : path(leap.value),
                 ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode,
-                List.copyOf(masters), m.get("i") != null);
+                List.copyOf(masters), panic, force, m.get("i") != null);
     }
 
     private interface Conv {
@@ -554,8 +569,8 @@ public final class OptionsParser {
                 "                 [--max-rate DURATION]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
-                "                 [--leap kernel|smear|ignore]",
-                "                 [--once [--set]] -H netmaster ... [-C tty] | -C tty",
+                "                 [--leap kernel|smear|ignore] [--panic SECONDS]",
+                "                 [--once [--set [--force]]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }
 

@@ -31,6 +31,16 @@ import java.util.List;
  * window's line has predicted new samples better by more than {@link #TRACK_SCORE_MARGIN}: that
  * happens when the oscillator wanders far more than the tracker assumes.
  *
+ * <p>Agreement (issue 9): several samples <em>agree</em> when there is one straight line, with a
+ * slope -D allows, that passes within every sample's own error bound (plus {@link #MIN_GATE_NANOS}):
+ * their intervals, carried along that line to a common instant, really intersect. A bound is not
+ * slack to be shared: a sample whose bound could hold anything cannot vote, so it can never make
+ * others agree. A sample votes only when its bound is at most {@link #MAX_VOTING_BOUND_NANOS} and
+ * at most {@link #VOTING_BOUND_RATIO} times the median bound of the group it is in; a group agrees
+ * only when every member votes. (One reply whose bound was 2e7 s used to turn two replies 1 s off
+ * into "three agreeing" and a step by days.) Whatever a step is by, it lies within what the
+ * agreeing samples allow ({@link #agreedInterval}).
+ *
  * <p>Offsets are reference − local; every stored offset is corrected when the clock is moved
  * ({@link #clockChanged}).
  */
@@ -39,6 +49,8 @@ public final class Filter implements ClockChangeListener {
     /** Why {@link #add} did what it did. */
     public enum Verdict {
         ACCEPTED, REJECTED_SPIKE, REJECTED_DRIFT,
+        /** The sample's error bound is wider than {@link #MAX_VOTING_BOUND_NANOS}: it says nothing to act on. */
+        REJECTED_BOUND,
         /** Several rejected samples agreed with each other: the clock really moved; the filter restarted on them. */
         JUMP
     }
@@ -90,6 +102,18 @@ public final class Filter implements ClockChangeListener {
     static final double YOUNG_SKEW_NS_PER_SEC = 20_000.0;
     /** Frequency wander allowed for between samples when gating, ns/s (a PC crystal in a warm room). */
     static final double GATE_WANDER_NS_PER_SEC = 1_000.0;
+    /**
+     * Widest error bound a sample may have and still count, ns (16 s): the kernel's own maximum
+     * error stops there (Linux NTP_PHASE_LIMIT), and no honest reference here is that unsure (a
+     * date from an RFC 868 server alone is good to about a second).
+     */
+    public static final double MAX_VOTING_BOUND_NANOS = 16e9;
+    /**
+     * A sample votes in an agreement only if its bound is at most this many times the group's
+     * median bound: honest bounds on one path differ by the delay's jitter (a few times), a bound
+     * that could hold anything differs by orders of magnitude.
+     */
+    static final double VOTING_BOUND_RATIO = 8.0;
     /** Rejected samples that must agree before the filter believes the clock moved. */
     static final int JUMP_AGREEING_SAMPLES = 3;
     /** ... among this many newest arrivals (accepted high-delay samples in between do not hide a jump). */
@@ -167,6 +191,9 @@ public final class Filter implements ClockChangeListener {
 
     /** Offers a sample; returns what became of it. */
     public Verdict add(Sample s) {
+        if (s.errorNanos() > MAX_VOTING_BOUND_NANOS) {
+            return Verdict.REJECTED_BOUND;
+        }
         Entry e = new Entry(s);
         e.arrival = ++arrivals;
         pending.removeIf(p -> p.arrival <= arrivals - JUMP_WINDOW_SAMPLES);
@@ -408,28 +435,112 @@ public final class Filter implements ClockChangeListener {
     }
 
     /**
-     * Samples agree when they could all lie on one straight line whose slope -D allows: each
-     * within its own error bound (plus the smallest spike gate) of the line through the first and
-     * the last. With two samples, they agree when the drift between them is within -D.
+     * Whether the samples agree (see the class comment): every one votes, and some line with a
+     * slope within -D passes within each one's bound.
      */
     private boolean agree(List<Entry> list) {
-        Entry first = list.get(0);
-        Entry last = list.get(list.size() - 1);
-        double spanSec = (last.monoNanos - first.monoNanos) / NANOS_PER_SEC;
-        double rise = last.offsetNanos - first.offsetNanos;
-        double slack = first.errorNanos + last.errorNanos + MIN_GATE_NANOS;
-        if (Math.abs(rise) - slack > maxDriftNsPerSec * Math.max(spanSec, 0)) {
-            return false;
+        return slopes(list) != null;
+    }
+
+    /**
+     * The slopes, ns/s, of the lines within -D that pass within every sample's bound (plus half
+     * of {@link #MIN_GATE_NANOS}), as {lo, hi}; null when there is none or a sample cannot vote.
+     * For a given slope b the samples' intervals, carried to one instant, are intervals on a line,
+     * and those meet when every pair meets (Helly, in one dimension); pair (i, j), tⱼ > tᵢ, meets
+     * when (oⱼ − oᵢ − eᵢ − eⱼ)/(tⱼ − tᵢ) ≤ b ≤ (oⱼ − oᵢ + eᵢ + eⱼ)/(tⱼ − tᵢ), so the slopes that
+     * work are one interval.
+     */
+    private double[] slopes(List<Entry> list) {
+        if (list.isEmpty()) {
+            return null;
         }
-        double slope = spanSec > 0 ? rise / spanSec : 0;
-        for (int i = 1; i < list.size() - 1; i++) {
-            Entry e = list.get(i);
-            double onLine = first.offsetNanos + slope * (e.monoNanos - first.monoNanos) / NANOS_PER_SEC;
-            if (Math.abs(e.offsetNanos - onLine) > slack + e.errorNanos) {
-                return false;
+        double[] bounds = new double[list.size()];
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] = list.get(i).errorNanos;
+        }
+        Arrays.sort(bounds);
+        double median = bounds[bounds.length / 2];
+        for (Entry e : list) {
+            if (e.errorNanos > MAX_VOTING_BOUND_NANOS || e.errorNanos > VOTING_BOUND_RATIO * median) {
+                return null;
             }
         }
-        return true;
+        double lo = -maxDriftNsPerSec;
+        double hi = maxDriftNsPerSec;
+        for (int i = 0; i < list.size(); i++) {
+            Entry a = list.get(i);
+            for (int j = i + 1; j < list.size(); j++) {
+                Entry b = list.get(j);
+                Entry first = a.monoNanos <= b.monoNanos ? a : b;
+                Entry second = first == a ? b : a;
+                double tolerance = a.errorNanos + b.errorNanos + MIN_GATE_NANOS;
+                double rise = second.offsetNanos - first.offsetNanos;
+                double spanSec = (second.monoNanos - first.monoNanos) / NANOS_PER_SEC;
+                if (spanSec <= 0) {
+                    if (Math.abs(rise) > tolerance) {
+                        return null;
+                    }
+                    continue;
+                }
+                lo = Math.max(lo, (rise - tolerance) / spanSec);
+                hi = Math.min(hi, (rise + tolerance) / spanSec);
+            }
+        }
+        return lo <= hi ? new double[] {lo, hi} : null;
+    }
+
+    /**
+     * What the newest {@code n} samples allow for the offset at {@code monoNanos}, as {lo, hi} in
+     * ns; null when they do not agree. The line's slope is {@code slopeHintNsPerSec} (the filter's
+     * frequency) if the samples allow it, else the nearest slope they allow; along it each
+     * sample's interval (bound plus half of {@link #MIN_GATE_NANOS}) is carried to the instant and
+     * the intervals are intersected.
+     */
+    public double[] agreedInterval(int n, long monoNanos, double slopeHintNsPerSec) {
+        if (entries.size() < n) {
+            return null;
+        }
+        List<Entry> list = entries.subList(entries.size() - n, entries.size());
+        double[] slopes = slopes(list);
+        if (slopes == null) {
+            return null;
+        }
+        double slope = Double.isFinite(slopeHintNsPerSec)
+                ? Math.max(slopes[0], Math.min(slopes[1], slopeHintNsPerSec)) : (slopes[0] + slopes[1]) / 2;
+        double lo = Double.NEGATIVE_INFINITY;
+        double hi = Double.POSITIVE_INFINITY;
+        for (Entry e : list) {
+            double centre = e.offsetNanos + slope * (monoNanos - e.monoNanos) / NANOS_PER_SEC;
+            double half = e.errorNanos + MIN_GATE_NANOS / 2;
+            lo = Math.max(lo, centre - half);
+            hi = Math.min(hi, centre + half);
+        }
+        if (lo > hi) {
+            double mid = (lo + hi) / 2;
+            return new double[] {mid, mid};
+        }
+        return new double[] {lo, hi};
+    }
+
+    /**
+     * The fewest newest samples, at least {@code minSamples}, that span {@code minSpanNanos} of
+     * monotonic time, if they agree; 0 when there are not enough or they do not agree (the panic
+     * limit's rule: a correction that large needs agreement over time, not one burst).
+     */
+    public int newestAgreeOver(int minSamples, long minSpanNanos) {
+        int n = entries.size();
+        if (n < minSamples) {
+            return 0;
+        }
+        long newestMono = newest().monoNanos;
+        int k = minSamples;
+        while (k <= n && newestMono - entries.get(n - k).monoNanos < minSpanNanos) {
+            k++;
+        }
+        if (k > n) {
+            return 0;
+        }
+        return agree(entries.subList(n - k, n)) ? k : 0;
     }
 
     /** A weighted straight line through some samples, times in seconds after {@link #refMono}. */

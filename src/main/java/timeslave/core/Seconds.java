@@ -25,4 +25,14 @@ public final class Seconds {
     public static String ppm(double nsPerSec) {
         return String.format(Locale.ROOT, "%+.3f", nsPerSec / 1000.0);
     }
+
+    /** Seconds as a plain decimal without trailing zeros: 1000000000000 → {@code 1000}, 500000000 → {@code 0.5}. */
+    public static String plain(long nanos) {
+        return java.math.BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+    }
+
+    /** ns/s as ppm with 3 decimals, no sign: {@code 10000.000}. */
+    public static String ppmUnsigned(double nsPerSec) {
+        return String.format(Locale.ROOT, "%.3f", nsPerSec / 1000.0);
+    }
 }

@@ -13,9 +13,12 @@ package timeslave.core;
  * @param maxRateNanos         longest interval of clockspeed's long-baseline schedule (intervals double
  *                             from rateNanos up to it); 0 for timeslave's own schedule (-r, randomised)
  * @param leap                 what is done about announced leap seconds
+ * @param panicNanos           --panic: an offset beyond this is corrected only before the first
+ *                             synchronisation, and only once measurements over a minute agree; 0: no limit
  */
 public record Settings(long rateNanos, long maxDriftNsPerSec, long initDriftNsPerSec, boolean measureOnly,
-                       boolean serial, long stepThresholdNanos, long seed, long maxRateNanos, Leap leap) {
+                       boolean serial, long stepThresholdNanos, long seed, long maxRateNanos, Leap leap,
+                       long panicNanos) {
 
     /** What the daemon does about a leap second in the leap-seconds file. */
     public enum Leap {
@@ -33,54 +36,61 @@ public record Settings(long rateNanos, long maxDriftNsPerSec, long initDriftNsPe
     public static final long DEFAULT_MAX_DRIFT_NS_PER_SEC = 10_000_000L;
     /** Step threshold default: ntpd's 0.128 s. */
     public static final long DEFAULT_STEP_THRESHOLD_NANOS = 128_000_000L;
+    /** --panic default: ntpd's panic threshold, 1000 s. */
+    public static final long DEFAULT_PANIC_NANOS = 1_000_000_000_000L;
 
     public static Settings defaults() {
         return new Settings(DEFAULT_RATE_NANOS, DEFAULT_MAX_DRIFT_NS_PER_SEC, 0, false, false,
-                DEFAULT_STEP_THRESHOLD_NANOS, 1, 0, Leap.KERNEL);
+                DEFAULT_STEP_THRESHOLD_NANOS, 1, 0, Leap.KERNEL, DEFAULT_PANIC_NANOS);
     }
 
     public Settings withRateNanos(long v) {
         return new Settings(v, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withMaxDriftNsPerSec(long v) {
         return new Settings(rateNanos, v, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withInitDriftNsPerSec(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, v, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withMeasureOnly(boolean v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, v, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withSerial(boolean v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, v, stepThresholdNanos, seed,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withStepThresholdNanos(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, v, seed,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withSeed(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, v,
-                maxRateNanos, leap);
+                maxRateNanos, leap, panicNanos);
     }
 
     public Settings withMaxRateNanos(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                v, leap);
+                v, leap, panicNanos);
     }
 
     public Settings withLeap(Leap v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, v);
+                maxRateNanos, v, panicNanos);
+    }
+
+    public Settings withPanicNanos(long v) {
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
+                maxRateNanos, leap, v);
     }
 }

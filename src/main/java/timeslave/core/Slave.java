@@ -30,6 +30,10 @@ public final class Slave {
     static final int UNREACHABLE_AFTER_FAILURES = 2;
     /** The timetrim is saved only once its skew is below this, ns/s (1 ppm). */
     static final double SAVE_MAX_SKEW_NS_PER_SEC = 1_000.0;
+    /** Before the first synchronisation, a correction beyond the panic limit needs this many agreeing measurements... */
+    public static final int PANIC_AGREEING_SAMPLES = 3;
+    /** ... spread over at least this much time, ns (one burst is one moment: a hostile one must not decide). */
+    public static final long PANIC_AGREEMENT_SPAN_NANOS = 60_000_000_000L;
 
     private final Settings settings;
     private final Reference reference;
@@ -51,6 +55,14 @@ public final class Slave {
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
     private volatile LeapPlanner.Table leapTable;
+    /** The clock has been corrected (stepped or slewed) at least once: from now on the panic limit refuses. */
+    private boolean synchronised;
+    /** An offset beyond the panic limit has been logged, and no offset within it seen since. */
+    private boolean panicLogged;
+    /** The reference's rate beyond -D has been logged, and no rate within it seen since. */
+    private boolean rateLogged;
+    /** A sample's bound too wide to use has been logged, and no sample accepted since. */
+    private boolean boundLogged;
 
     public Slave(Settings settings, Reference reference, SystemClock clock, Scheduler scheduler, Log log,
                  TimetrimStore timetrim) {
@@ -227,6 +239,15 @@ public final class Slave {
         Filter.Verdict v = filter.add(s);
         log.debug(1, "sample offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                 + " s from " + s.source() + ": " + v.name().toLowerCase(java.util.Locale.ROOT));
+        if (v == Filter.Verdict.REJECTED_BOUND) {
+            if (!boundLogged) {
+                log.notice("sample from " + s.source() + " refused: error bound " + Seconds.unsigned(s.errorNanos())
+                        + " s is wider than " + Seconds.plain((long) Filter.MAX_VOTING_BOUND_NANOS) + " s");
+                boundLogged = true;
+            }
+        } else if (v == Filter.Verdict.ACCEPTED) {
+            boundLogged = false;
+        }
         if (v == Filter.Verdict.JUMP) {
             log.notice("offset jumped to " + Seconds.signed(s.offsetNanos()) + " s; filter restarted");
         }
@@ -241,6 +262,7 @@ public final class Slave {
         log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
+        boolean rateRefused = rateBeyondReach(e, discipline);
         if (settings.measureOnly()) {
             log.info("offset " + Seconds.signed(s.offsetNanos()) + " s delay " + Seconds.unsigned(s.delayNanos())
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
@@ -249,18 +271,65 @@ public final class Slave {
             updateBound(filter, e, now);
             return interval;
         }
+        if (rateRefused) {
+            // Neither stepped, slewed nor trimmed: the clock keeps its own rate, and no bound is published from it.
+            return nextInterval(schedule, good, s, predicted, true);
+        }
         double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
-        boolean agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
-                && Math.abs(median) > settings.stepThresholdNanos() && Math.signum(median) == Math.signum(e.offsetNanos());
+        long panic = settings.panicNanos();
+        boolean beyondPanic = panic > 0 && (Math.abs(e.offsetNanos()) > panic || Math.abs(median) > panic);
+        int agreeingSamples = Discipline.STEP_AGREEING_SAMPLES;
+        boolean agreeing;
+        if (beyondPanic) {
+            double shown = Double.isNaN(median) ? e.offsetNanos() : median;
+            if (synchronised) {
+                if (!panicLogged) {
+                    log.warning("offset " + Seconds.signed(shown) + " s from " + reference.name()
+                            + " is beyond the panic limit " + Seconds.plain(panic) + " s; the clock is left alone");
+                    panicLogged = true;
+                }
+                return nextInterval(schedule, good, s, predicted, true);
+            }
+            agreeingSamples = filter.newestAgreeOver(PANIC_AGREEING_SAMPLES, PANIC_AGREEMENT_SPAN_NANOS);
+            agreeing = agreeingSamples > 0 && Math.signum(median) == Math.signum(e.offsetNanos());
+            if (!agreeing) {
+                if (!panicLogged) {
+                    log.notice("offset " + Seconds.signed(shown) + " s from " + reference.name()
+                            + " is beyond the panic limit " + Seconds.plain(panic) + " s; it is corrected only once "
+                            + PANIC_AGREEING_SAMPLES + " measurements over " + PANIC_AGREEMENT_SPAN_NANOS / 1_000_000_000L
+                            + " s agree");
+                    panicLogged = true;
+                }
+                return nextInterval(schedule, good, s, predicted, true);
+            }
+        } else {
+            if (panicLogged) {
+                log.notice("offset from " + reference.name() + " within the panic limit again");
+                panicLogged = false;
+            }
+            agreeing = filter.newestAgree(Discipline.STEP_AGREEING_SAMPLES)
+                    && Math.abs(median) > settings.stepThresholdNanos() && Math.signum(median) == Math.signum(e.offsetNanos());
+        }
         if (Math.abs(e.offsetNanos()) > settings.stepThresholdNanos() && agreeing) {
-            filter.keepNewest(Discipline.STEP_AGREEING_SAMPLES);
+            filter.keepNewest(agreeingSamples);
             e = filter.estimate(now);
+            // The step is what the agreeing samples say: the fit's extrapolation only where they allow it.
+            double[] allowed = filter.agreedInterval(agreeingSamples, now, e.freqNsPerSec());
+            if (allowed != null) {
+                double off = Math.max(allowed[0], Math.min(allowed[1], e.offsetNanos()));
+                e = new Estimate(e.monoNanos(), off, e.offsetSdNanos(), e.freqNsPerSec(), e.freqSdNsPerSec(),
+                        e.skewNsPerSec(), e.stdDevNanos(), e.samples());
+            }
         }
         // Beyond the step threshold, stepped now or waiting for agreement: either way, measure again soon.
         boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
         long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
             discipline.update(e, agreeing, now, intervalNanos);
+            if (!beyondStep || agreeing) {
+                synchronised = true;
+                panicLogged = false;
+            }
         } catch (ClockException ex) {
             log.err("cannot adjust the clock: " + ex.getMessage());
         }
@@ -274,6 +343,28 @@ public final class Slave {
             log.debug(1, "cannot set the error estimates: " + ex.getMessage());
         }
         return intervalNanos;
+    }
+
+    /**
+     * Whether the reference runs faster or slower than the local clock could follow: its rate
+     * against the uncorrected oscillator (the correction in force plus the filter's frequency,
+     * {@link Discipline#update}'s target) lies, by more than its skew, beyond -D or the kernel's
+     * reach. Logs the refusal once, and its end once.
+     */
+    private boolean rateBeyondReach(Estimate e, Discipline discipline) {
+        double applied = settings.measureOnly() ? 0 : discipline.frequencyNsPerSec();
+        double rate = applied + e.freqNsPerSec();
+        double limit = Math.min(settings.maxDriftNsPerSec(), SystemClock.MAX_FREQUENCY_NS_PER_SEC);
+        boolean beyond = Math.abs(rate) - e.skewNsPerSec() > limit;
+        if (beyond && !rateLogged) {
+            log.warning("master " + reference.name() + " runs at " + Seconds.ppm(rate) + " ppm against the local clock,"
+                    + " beyond the -D limit of " + Seconds.ppmUnsigned(limit) + " ppm; not followed");
+            rateLogged = true;
+        } else if (!beyond && rateLogged && Math.abs(rate) + e.skewNsPerSec() <= limit) {
+            log.notice("master " + reference.name() + " runs within the -D limit again");
+            rateLogged = false;
+        }
+        return beyond || rateLogged;
     }
 
     /**

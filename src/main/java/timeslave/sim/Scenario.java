@@ -28,6 +28,8 @@ public final class Scenario implements Cloneable {
     long externalStepNanos;
     long lieAtSec = -1;
     long lieNanos;
+    long jumpAtSec = -1;
+    long jumpNanos;
     long leapAfterDays = -1;
     int leapSign;
     boolean leapFileExpired;
@@ -153,6 +155,19 @@ public final class Scenario implements Cloneable {
         c.lieAtSec = atSec;
         c.lieNanos = Math.round(bySec * 1e9);
         return c;
+    }
+
+    /** From {@code atSec} on, the single reference is off by {@code bySec} for good (a master whose clock jumped). */
+    public Scenario masterJumps(long atSec, double bySec) {
+        Scenario c = copy();
+        c.jumpAtSec = atSec;
+        c.jumpNanos = Math.round(bySec * 1e9);
+        return c;
+    }
+
+    /** --panic in seconds (0: no limit). */
+    public Scenario panicSec(double v) {
+        return settings(settings.withPanicNanos(Math.round(v * 1e9)));
     }
 
     /**

@@ -29,6 +29,11 @@ public final class Scenarios {
         put("leap-second-file-expired", () -> Scenario.defaults().seconds(2 * 86_400).leap(1, +1).leapFileExpired());
         put("falseticker", () -> Scenario.defaults().references(3).biased(2, 0.005));
         put("failover", () -> Scenario.defaults().seconds(2 * 86_400).references(2).silentReference(1, 36_000, 36_000 + 86_400));
+        // Issue 9: no RTC, the clock reads 1970-01-01 at the start (56 years behind a right master).
+        put("clock-at-1970", () -> Scenario.defaults().offsetSec(-SimWorld.START_NANOS / 1e9).seconds(6 * 3_600)
+                .statsFromSec(600));
+        // Issue 9: synchronised, then the master jumps a year ahead for good; --panic 1000 s (the default).
+        put("master-lies-by-a-year", () -> Scenario.defaults().masterJumps(40_000, 365 * 86_400.0));
         put("long-baseline", () -> Scenario.defaults().seconds(100 * 86_400).statsFromSec(86_400).wander(1e-13)
                 .rateSec(600).maxRateSec(30 * 86_400));
         put("long-baseline-constant-frequency", () -> Scenarios.named("long-baseline").wander(0));

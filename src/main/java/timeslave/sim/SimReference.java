@@ -26,6 +26,8 @@ final class SimReference implements Reference {
     private long silentToNanos = Long.MAX_VALUE;
     private long lieAtNanos = Long.MAX_VALUE;
     private long lieNanos;
+    private long jumpAtNanos = Long.MAX_VALUE;
+    private long jumpNanos;
     private long packets;
     private double lastTrueOffsetNanos;
     private Tap tap;
@@ -66,6 +68,12 @@ final class SimReference implements Reference {
     void lieOnce(long atSec, long nanos) {
         lieAtNanos = SimWorld.START_NANOS + atSec * 1_000_000_000L;
         lieNanos = nanos;
+    }
+
+    /** From {@code atSec} on, every timestamp the server sends is off by {@code nanos} (a master that jumped). */
+    void jump(long atSec, long nanos) {
+        jumpAtNanos = SimWorld.START_NANOS + atSec * 1_000_000_000L;
+        jumpNanos = nanos;
     }
 
     /** The random stream this reference draws its delays from (shared by the first of several). */
@@ -117,7 +125,8 @@ final class SimReference implements Reference {
                 continue;
             }
             world.advance(up);
-            double t2 = world.utcSinceStartNanos() + (double) (lie + biasNanos);
+            long jumped = world.trueNanos() >= jumpAtNanos ? jumpNanos : 0;
+            double t2 = world.utcSinceStartNanos() + (double) (lie + biasNanos + jumped);
             double t3 = t2;
             world.advance(down);
             double t4 = world.localSinceStartNanos();

@@ -72,6 +72,9 @@ public final class SimRun {
         if (scenario.lieAtSec >= 0) {
             reference.lieOnce(scenario.lieAtSec, scenario.lieNanos);
         }
+        if (scenario.jumpAtSec >= 0) {
+            reference.jump(scenario.jumpAtSec, scenario.jumpNanos);
+        }
         if (scenario.externalStepAtSec >= 0) {
             world.externalStep(scenario.externalStepAtSec, scenario.externalStepNanos);
         }

@@ -67,6 +67,8 @@ class MainTest {
         final List<String> membersClosed = Collections.synchronizedList(new ArrayList<>());
         String memberOpenFailure;
         TimetrimStore timetrim;
+        /** The offset the one master measures, ns. */
+        long onceOffsetNanos = 2_500_123;
 
         @Override
         public OptionsParser parser() {
@@ -136,7 +138,7 @@ class MainTest {
                     if (measureBug != null) {
                         throw measureBug;
                     }
-                    return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), 2_500_123, 312_000, 160_000);
+                    return new Sample(name(), t.monotonicNanos(), t.realtimeNanos(), onceOffsetNanos, 312_000, 160_000);
                 }
 
                 @Override
@@ -262,6 +264,7 @@ class MainTest {
                 "-q ", "-w icmp-wait", "-W time-wait", "-t min-trials", "-T max-trials", "-r rate", "-p port",
                 "-D max-drift", "-i init-drift", "-y year", "-Y ", "--once", "--set", "--simulate", "--options FILE",
                 "--syslog PATH", "--step-threshold SECONDS", "--leap-seconds FILE", "--leap MODE", "--max-rate DURATION",
+                "--panic SECONDS", "--force",
                 "--help", "--version")) {
             assertTrue(help.contains("  " + opt), "--help lacks " + opt + ":\n" + help);
         }
@@ -345,6 +348,31 @@ class MainTest {
         assertEquals(0, run(p, "--once", "--set", "-H", "m"));
         assertEquals(List.of(2_500_123L), p.clock.steps);
         assertEquals("timeslave: stepped the clock by 0.002500123 s\n", err());
+    }
+
+    /**
+     * Issue 9, failure 2 (the clock's side): one reply claiming an hour used to be stepped by
+     * --once --set. Beyond the panic limit --once says so and exits 3; --set steps only with --force.
+     */
+    @Test
+    void onceBeyondThePanicLimitExits3AndSetStepsOnlyWithForce() {
+        FakePlatform p = new FakePlatform();
+        p.onceOffsetNanos = 3_599_999_945_220L;
+        assertEquals(Main.EXIT_BEYOND_PANIC, run(p, "--once", "-H", "m"));
+        assertTrue(out().startsWith("offset=+3599.999945220 "), "the measurement is still printed: " + out());
+        assertEquals("timeslave: offset +3599.999945220 s is beyond the panic limit 1000 s\n", err());
+        errBytes.reset();
+        assertEquals(3, run(p, "--once", "--set", "-H", "m"));
+        assertEquals("timeslave: offset +3599.999945220 s is beyond the panic limit 1000 s; not stepped (--force steps it)\n",
+                err());
+        assertTrue(p.clock.steps.isEmpty(), "not stepped: " + p.clock.steps);
+        errBytes.reset();
+        assertEquals(0, run(p, "--once", "--set", "--force", "-H", "m"));
+        assertEquals(List.of(3_599_999_945_220L), p.clock.steps);
+        errBytes.reset();
+        assertEquals(0, run(p, "--once", "--set", "--panic", "4000", "-H", "m"), "within a wider limit");
+        assertEquals(0, run(p, "--once", "--set", "--panic", "0", "-H", "m"), "no limit");
+        assertEquals(3, p.clock.steps.size());
     }
 
     @Test

@@ -196,6 +196,21 @@ class OptionsParserTest {
     }
 
     @Test
+    void panicLimitDefaultsTo1000sAndReachesTheSettings() throws UsageException, IOException {
+        assertEquals(1_000_000_000_000L, run("-H", "m").panicNanos(), "ntpd's 1000 s");
+        assertEquals(1_000_000_000_000L, run("-H", "m").settings(1).panicNanos());
+        assertEquals(0, run("-H", "m", "--panic", "0").settings(1).panicNanos(), "0: no limit");
+        assertEquals(60_500_000_000L, run("-H", "m", "--panic", "60.5").panicNanos());
+        Path f = dir.resolve("opts");
+        Files.writeString(f, "-H m --panic 600 # an hour is too much here\n");
+        assertEquals(600_000_000_000L, run("--options", f.toString()).panicNanos(), "read from the options file");
+        assertFalse(run("--once", "--set", "-H", "m").force());
+        assertTrue(run("--once", "--set", "--force", "-H", "m").force());
+        Files.writeString(f, "-H m --force\n");
+        assertEquals(f + ": --force is not allowed in an options file", error("--options", f.toString()));
+    }
+
+    @Test
     void helpVersionAndSimulate() throws UsageException {
         assertInstanceOf(Invocation.Help.class, parser().parse(List.of("--help")));
         assertInstanceOf(Invocation.Help.class, parser().parse(List.of("-H", "m", "--help", "-r", "1")));
@@ -271,6 +286,11 @@ class OptionsParserTest {
         "-H m -r|-r needs a value (rate)",
         "-H m extra|unexpected argument extra",
         "-H m --simulate|--simulate must be the first argument",
+        "-H m --panic -1|--panic -1: panic must be from 0 to 3155760000 seconds",
+        "-H m --panic 3155760001|--panic 3155760001: panic must be from 0 to 3155760000 seconds",
+        "-H m --panic 1e3|--panic 1e3: panic must be from 0 to 3155760000 seconds",
+        "-H m --once --force|--force requires --once --set",
+        "-H m --force|--force requires --once --set",
     })
     void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
@@ -432,10 +452,10 @@ class OptionsParserTest {
     @Test
     void describeListsTheOptionsInForce() throws UsageException {
         assertEquals("-H m -p 37 -w 1 -W 4 -t 4 -T 16 -dd -B -r 210 -D 10000000 -i 0 --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel",
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap kernel --panic 1000",
                 run("-H", "m", "-dd", "-B").describe());
         assertEquals("-C /dev/ttyd2 -c TT600 -P /t -m -r 5.5 -D 10000000 -i -5 -Y --step-threshold 0.128"
-                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear",
+                + " --syslog /dev/log --leap-seconds " + run("-H", "m").leapSecondsFile() + " --leap smear --panic 1000",
                 run("-C", "/dev/ttyd2", "--leap", "smear", "-c", "TT600", "-P", "/t", "-m", "-r", "5.5", "-i", "-5", "-Y").describe());
     }
 

@@ -19,6 +19,8 @@ final class Fakes {
         long realtime = 1_780_000_000_000_000_000L;
         double frequency;
         final List<String> writes = new ArrayList<>();
+        /** Every step as {monotonic time, step}, ns. */
+        final List<long[]> steps = new ArrayList<>();
 
         @Override
         public long realtimeNanos() {
@@ -33,6 +35,7 @@ final class Fakes {
         @Override
         public void step(long offsetNanos) {
             writes.add("step " + offsetNanos);
+            steps.add(new long[] {mono, offsetNanos});
             realtime += offsetNanos;
         }
 

@@ -116,6 +116,70 @@ class FilterTest {
         assertTrue(f.newestAgree(3));
     }
 
+    /**
+     * Issue 9, failure 1: after good samples, one sample claims +1e6 s with a bound of 2e7 s, then
+     * two samples say +1 s. The wide bound used to count as slack, so the three "agreed" and the
+     * filter restarted on them (then a step by days followed from the fit through them).
+     */
+    @Test
+    void oneWideBoundSampleCannotMakeOthersAgree() {
+        Filter f = filter();
+        for (int i = 0; i < 60; i++) {
+            f.add(new Sample("t", T0 + i * 16 * SEC, T0, 0, 200_000, 100_000));
+        }
+        long t = T0 + 60 * 16 * SEC;
+        f.add(new Sample("t", t, t, 1_000_000 * SEC, 0, 20_000_000 * SEC));
+        assertTrue(f.add(new Sample("t", t + 2 * SEC, t, SEC, 200_000, 100_000)) != Filter.Verdict.ACCEPTED);
+        Filter.Verdict v = f.add(new Sample("t", t + 4 * SEC, t, SEC, 200_000, 100_000));
+        assertTrue(v != Filter.Verdict.JUMP, "two samples and one that could be anywhere are not three agreeing");
+        assertEquals(0, f.estimate(t + 4 * SEC).offsetNanos(), 1_000_000);
+    }
+
+    /** The same among the first samples, before any fit: a wide sample is no vote for a step. */
+    @Test
+    void aWideBoundSampleIsNoVote() {
+        Filter f = filter();
+        f.add(new Sample("t", T0, T0, -10_000_000 * SEC, 0, 20_000_000 * SEC));
+        f.add(new Sample("t", T0 + 2 * SEC, T0, SEC, 200_000, 100_000));
+        f.add(new Sample("t", T0 + 4 * SEC, T0, SEC, 200_000, 100_000));
+        assertTrue(!f.newestAgree(3), "only two samples can vote");
+    }
+
+    /** Intervals must really intersect: three samples whose bounds just miss each other do not agree. */
+    @Test
+    void agreementMeansTheIntervalsIntersect() {
+        Filter f = filter();
+        f.add(new Sample("t", T0, T0, 0, 200_000, 100_000));
+        f.add(new Sample("t", T0 + SEC, T0, 250_000, 200_000, 100_000));
+        f.add(new Sample("t", T0 + 2 * SEC, T0, 0, 200_000, 100_000));
+        assertTrue(!f.newestAgree(3), "0±0.1 ms, 0.25±0.1 ms, 0±0.1 ms: no line within -D meets all three");
+    }
+
+    /** A bound wider than 16 s says nothing to act on: refused, neither held nor counted toward a jump. */
+    @Test
+    void aSampleWhoseBoundIsBeyondSixteenSecondsIsRefused() {
+        Filter f = filter();
+        assertEquals(Filter.Verdict.REJECTED_BOUND, f.add(new Sample("t", T0, T0, 0, 0, 16 * SEC + 1)));
+        assertEquals(0, f.size());
+        assertEquals(Filter.Verdict.ACCEPTED, f.add(new Sample("t", T0, T0, 0, 0, 16 * SEC)));
+    }
+
+    /** What agreeing samples allow: the fit's frequency when they allow it, and never beyond their bounds. */
+    @Test
+    void theAgreedIntervalLiesWithinEverySamplesBound() {
+        Filter f = filter();
+        f.add(new Sample("t", T0, T0, 1_000_000_000, 200_000, 100_000));
+        f.add(new Sample("t", T0 + 2 * SEC, T0, 1_000_050_000, 200_000, 100_000));
+        f.add(new Sample("t", T0 + 4 * SEC, T0, 1_000_100_000, 200_000, 100_000));
+        double[] iv = f.agreedInterval(3, T0 + 4 * SEC, 25_000);
+        assertEquals(1_000_100_000 - 105_000, iv[0], 1);
+        assertEquals(1_000_100_000 + 105_000, iv[1], 1);
+        double[] wild = f.agreedInterval(3, T0 + 4 * SEC, 5e17);
+        assertTrue(wild[0] >= 1_000_100_000 - 105_000 && wild[1] <= 1_000_100_000 + 105_000 + 210_000,
+                "a wild frequency is held to the slopes the samples allow: " + wild[0] + " " + wild[1]);
+        assertEquals(null, f.agreedInterval(4, T0 + 4 * SEC, 0), "too few samples");
+    }
+
     @Test
     void disagreeingSamplesDoNotAgree() {
         Filter f = filter();

@@ -26,6 +26,8 @@ class SlaveTest {
         int waits;
         int limit;
         Slave slave;
+        /** The clock's realtime runs at the frequency it was set to (for masters that follow a time of their own). */
+        boolean applyFrequency;
 
         @Override
         public boolean waitUntil(long deadline) {
@@ -35,7 +37,7 @@ class SlaveTest {
             }
             long d = Math.max(deadline - clock.mono, 0);
             clock.mono += d;
-            clock.realtime += d;
+            clock.realtime += d + (applyFrequency ? Math.round(d * clock.frequency / 1e9) : 0);
             return false;
         }
 
@@ -71,8 +73,10 @@ class SlaveTest {
         }
     }
 
+    FakeScheduler scheduler = new FakeScheduler();
+
     Slave slave(Settings settings, Reference ref, TimetrimStore.Memory store, int waits) {
-        FakeScheduler s = new FakeScheduler();
+        FakeScheduler s = scheduler;
         s.limit = waits;
         Slave slave = new Slave(settings, ref, clock, s, log, store, new SplittableRandom(1));
         s.slave = slave;
@@ -222,5 +226,175 @@ class SlaveTest {
         assertTrue(b.lo(clock.mono) <= 0 && b.hi(clock.mono) >= 0, b.toString());
         ErrorBound.Interval i = b.now(clock.realtime, clock.mono);
         assertTrue(i.earliestNanos() <= clock.realtime && clock.realtime <= i.latestNanos());
+    }
+
+    /** Replies with the offsets given, in order (delay 200 µs, bound 100 µs unless given), then offset 0. */
+    final class Listed implements Reference {
+        final List<long[]> replies = new ArrayList<>();
+        int calls;
+
+        Listed add(int times, long offsetNanos, long delayNanos, long boundNanos) {
+            for (int i = 0; i < times; i++) {
+                replies.add(new long[] {offsetNanos, delayNanos, boundNanos});
+            }
+            return this;
+        }
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public Sample measure() {
+            long[] r = calls < replies.size() ? replies.get(calls) : new long[] {0, 200_000, 100_000};
+            calls++;
+            return new Sample("fake", clock.mono, clock.realtime, r[0], r[1], r[2]);
+        }
+    }
+
+    /**
+     * A master keeping a time of its own: {@code baseNanos} at the start, running {@code rateNsPerSec}
+     * fast against the monotonic clock, {@code jumpNanos} further off between two monotonic instants;
+     * measured against the fake clock (whose frequency the scheduler then applies).
+     */
+    final class OwnTime implements Reference {
+        final long mono0 = clock.mono;
+        long baseNanos = clock.realtime;
+        double rateNsPerSec;
+        long jumpFromMono = Long.MAX_VALUE;
+        long jumpToMono = Long.MAX_VALUE;
+        long jumpNanos;
+        int calls;
+        int callsAfterJump;
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public Sample measure() {
+            calls++;
+            long elapsed = clock.mono - mono0;
+            long master = baseNanos + elapsed + Math.round(elapsed * rateNsPerSec / 1e9);
+            if (clock.mono >= jumpFromMono && clock.mono < jumpToMono) {
+                master += jumpNanos;
+                callsAfterJump++;
+            }
+            return new Sample("fake", clock.mono, clock.realtime, master - clock.realtime, 200_000, 100_000);
+        }
+    }
+
+    static final long YEAR = 365L * 86_400 * SEC;
+
+    /**
+     * Issue 9, failure 1 as the core saw it: 60 good measurements, then one whose bound is 2e7 s
+     * (a reference that kept every probe and added their spread) and two that say +1 s. The three
+     * used to "agree", the filter restarted on them and the clock was stepped by days.
+     */
+    @Test
+    void oneHostileBurstNeverStepsTheClock() throws Exception {
+        Listed ref = new Listed().add(60, 0, 200_000, 100_000)
+                .add(1, 1_000_000 * SEC, 0, 20_000_000 * SEC)
+                .add(2, SEC, 200_000, 100_000);
+        log.level = 1;
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 90).run();
+        assertTrue(ref.calls > 70, "kept measuring: " + ref.calls);
+        assertTrue(clock.writes.stream().noneMatch(w -> w.startsWith("step")), clock.writes.toString());
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("offset jumped")), log.lines.toString());
+        assertTrue(clock.writes.stream().filter(w -> w.startsWith("frequency "))
+                .allMatch(w -> Math.abs(Long.parseLong(w.substring(10))) < 1_000), "never slewed: " + clock.writes);
+    }
+
+    /** The same burst before the first fit: the wide sample cannot vote for a step. */
+    @Test
+    void aWideBoundSampleAtStartIsNoVoteForAStep() throws Exception {
+        Listed ref = new Listed().add(1, -10_000_000 * SEC, 0, 20_000_000 * SEC).add(2, SEC, 200_000, 100_000)
+                .add(40, 0, 200_000, 100_000);
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 30).run();
+        assertTrue(clock.writes.stream().noneMatch(w -> w.startsWith("step")), clock.writes.toString());
+    }
+
+    /**
+     * Issue 9, failure 4: a master running 2 % fast from its first reply (beyond -D 1 %) was followed:
+     * the clock was stepped and slewed, 2.36 s in 120 s. Now it is refused with one line, and the
+     * clock keeps its own rate.
+     */
+    @Test
+    void aMasterRunningBeyondMaxDriftFromItsFirstReplyIsRefused() throws Exception {
+        OwnTime ref = new OwnTime();
+        ref.rateNsPerSec = 20_000_000;
+        scheduler.applyFrequency = true;
+        long real0 = clock.realtime;
+        long mono0 = clock.mono;
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 40).run();
+        assertTrue(clock.mono - mono0 > 120 * SEC);
+        assertTrue(clock.writes.stream().noneMatch(w -> w.startsWith("step")), clock.writes.toString());
+        long dragged = (clock.realtime - real0) - (clock.mono - mono0);
+        assertTrue(Math.abs(dragged) < 1_000_000, "the clock was dragged " + dragged + " ns");
+        assertEquals(1, log.lines.stream().filter(l -> l.matches("WARNING master fake runs at \\+(19999|20000)\\.\\d{3} ppm"
+                + " against the local clock, beyond the -D limit of 10000\\.000 ppm; not followed")).count(),
+                log.lines.toString());
+    }
+
+    /** A master 0.5 % fast (within -D) is followed, as before. */
+    @Test
+    void aMasterWithinMaxDriftIsFollowed() throws Exception {
+        OwnTime ref = new OwnTime();
+        ref.rateNsPerSec = 5_000_000;
+        scheduler.applyFrequency = true;
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 40).run();
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("beyond the -D limit")), log.lines.toString());
+        assertEquals(5_000_000, clock.frequency, 20_000, "the timetrim follows the master");
+    }
+
+    /**
+     * No RTC: the clock reads 56 years behind a master that is right. It is put right, but only once
+     * three measurements spread over a minute agree (not on the start-up burst's first three).
+     */
+    @Test
+    void aClockFiftySixYearsBehindIsSteppedOnceAfterAMinuteOfAgreement() throws Exception {
+        OwnTime ref = new OwnTime();
+        long behind = 56 * YEAR;
+        ref.baseNanos = clock.realtime + behind;
+        long mono0 = clock.mono;
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 30).run();
+        assertEquals(1, clock.steps.size(), clock.writes.toString());
+        assertEquals(behind, clock.steps.get(0)[1], 1_000_000);
+        assertTrue(clock.steps.get(0)[0] - mono0 >= 60 * SEC, "stepped after " + (clock.steps.get(0)[0] - mono0) + " ns");
+        assertTrue(clock.steps.get(0)[0] - mono0 <= 600 * SEC, "stepped after " + (clock.steps.get(0)[0] - mono0) + " ns");
+    }
+
+    /**
+     * Once synchronised, the master jumps a year for a while: the clock is never moved by it, one
+     * line says so, the daemon keeps measuring, and follows the master again when it heals.
+     */
+    @Test
+    void onceSynchronisedAnOffsetBeyondThePanicLimitIsRefusedAndLoggedOnce() throws Exception {
+        OwnTime ref = new OwnTime();
+        ref.jumpFromMono = clock.mono + 3_600 * SEC;
+        ref.jumpToMono = clock.mono + 3 * 3_600 * SEC;
+        ref.jumpNanos = YEAR;
+        slave(Settings.defaults(), ref, new TimetrimStore.Memory(OptionalLong.empty()), 150).run();
+        assertTrue(ref.callsAfterJump >= 10, "measured on: " + ref.callsAfterJump);
+        assertTrue(ref.calls > ref.callsAfterJump + 10, "measured after the master healed: " + ref.calls);
+        assertTrue(clock.writes.stream().noneMatch(w -> w.startsWith("step")), clock.writes.toString());
+        assertEquals(1, log.lines.stream().filter(l -> l.startsWith("WARNING offset +31536000.")
+                && l.endsWith(" s from fake is beyond the panic limit 1000 s; the clock is left alone")).count(),
+                log.lines.toString());
+        assertEquals(1, log.lines.stream().filter(l -> l.equals("NOTICE offset from fake within the panic limit again"))
+                .count(), log.lines.toString());
+    }
+
+    /** --panic 0: no limit; the same year is then stepped (as an operator asked). */
+    @Test
+    void panicZeroMeansNoLimit() throws Exception {
+        OwnTime ref = new OwnTime();
+        ref.jumpFromMono = clock.mono + 3_600 * SEC;
+        ref.jumpNanos = YEAR;
+        slave(Settings.defaults().withPanicNanos(0), ref, new TimetrimStore.Memory(OptionalLong.empty()), 80).run();
+        assertEquals(1, clock.steps.size(), clock.writes.toString());
+        assertEquals(YEAR, clock.steps.get(0)[1], 1_000_000);
     }
 }

@@ -19,7 +19,7 @@ import timeslave.time.ClockException;
 class LinuxClockReadTest {
 
     private static Map<String, Long> adjtimexP() throws IOException, InterruptedException {
-        Path bin = Path.of("/usr/sbin/adjtimex");
+        Path bin = Path.of(timeslave.ref.ExternalServer.ADJTIMEX);
         assumeTrue(Files.isExecutable(bin), "adjtimex(8) is not installed (Debian package adjtimex)");
         Process p = new ProcessBuilder(bin.toString(), "-p").redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));

@@ -60,14 +60,35 @@ public final class ExternalServer implements AutoCloseable {
         }
     }
 
-    /** chronyd from Debian's package. */
-    public static final String CHRONYD = "/usr/sbin/chronyd";
+    /**
+     * Where .ci/install-deps unpacks the third-party programs (apt-get download + dpkg-deb -x, never
+     * installed as packages): $TIMESLAVE_TEST_DEPS/root, default /var/cache/timeslave-test-deps/root.
+     */
+    public static final Path DEPS_ROOT = Path.of(System.getenv().getOrDefault("TIMESLAVE_TEST_DEPS",
+            "/var/cache/timeslave-test-deps"), "root");
+
+    /**
+     * A third-party file by its path in its Debian package ("/usr/sbin/chronyd"): the privately
+     * unpacked copy under {@link #DEPS_ROOT} when there is one, else the path itself (a machine where the
+     * package is installed).
+     */
+    public static String program(String debianPath) {
+        Path unpacked = Path.of(DEPS_ROOT.toString(), debianPath);
+        return Files.exists(unpacked) ? unpacked.toString() : debianPath;
+    }
+
+    /** chronyd from Debian's package chrony. */
+    public static final String CHRONYD = program("/usr/sbin/chronyd");
+    /** chronyc from Debian's package chrony. */
+    public static final String CHRONYC = program("/usr/bin/chronyc");
     /** openbsd-inetd from Debian's package. */
-    public static final String INETD = "/usr/sbin/inetd";
+    public static final String INETD = program("/usr/sbin/inetd");
+    /** adjtimex(8) from Debian's package adjtimex. */
+    public static final String ADJTIMEX = program("/sbin/adjtimex");
+    /** socat from Debian's package socat. */
+    public static final String SOCAT = program("/usr/bin/socat");
     /** libfaketime's preload library (Debian's libfaketime). */
-    public static final String LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-    /** adjtimex(8) from Debian's package: reads a kernel's clock state (-p); the real-kernel tests run it in UML guests only. */
-    public static final String ADJTIMEX = "/usr/sbin/adjtimex";
+    public static final String LIBFAKETIME = program("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
     /** The RFC 868 port inetd's internal "time" service listens on. */
     public static final int TIME_PORT = 37;
 

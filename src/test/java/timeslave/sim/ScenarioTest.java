@@ -187,6 +187,32 @@ class ScenarioTest {
     }
 
     @Test
+    void clockAt1970IsPutRightWithinTenMinutes() {
+        // No RTC: the clock reads 1970-01-01 at the start, the master is right. Beyond the panic
+        // limit, the step waits for 3 measurements over a minute to agree, then comes once.
+        SeedRunner.check(Scenarios.named("clock-at-1970"), (run, r) -> SeedRunner.list(SeedRunner.floors(r, 600),
+                r.steps() == 1 ? null : r.steps() + " steps, expected 1",
+                matching(run, "NOTICE clock stepped by \\+17802719(99|00)\\.\\d+ s") == 1 ? null : "no step line of 56 years",
+                matching(run, "NOTICE offset \\+17802\\d+\\.\\d+ s from sim is beyond the panic limit 1000 s; it is "
+                        + "corrected only once 3 measurements over 60 s agree") == 1 ? null : "no single panic wait line",
+                firstAt(run, "clock stepped by") >= 60 ? null : "stepped after " + firstAt(run, "clock stepped by")
+                        + " s, before a minute of agreement"));
+    }
+
+    @Test
+    void masterLyingByAYearNeverMovesTheClock() {
+        // Synchronised, then from 40 000 s the master is a year ahead for good: refused, logged
+        // once, the clock free-runs on its timetrim, and the daemon keeps measuring.
+        SeedRunner.check(Scenarios.named("master-lies-by-a-year"), (run, r) -> SeedRunner.list(List.of(),
+                r.steps() == 1 ? null : r.steps() + " steps, expected only the start's",
+                r.maxNanos() <= 50_000_000 ? null : "max |offset| " + r.maxNanos() + " ns > 50 ms",
+                matching(run, "WARNING offset \\+3153(5999|6000)\\.\\d+ s from sim is beyond the panic limit 1000 s; "
+                        + "the clock is left alone") == 1 ? null : "no single panic line",
+                count(run, "panic limit") == 1 ? null : count(run, "panic limit") + " panic lines, expected 1",
+                r.packets() >= 0.9 * 4 * 86_400 / 210 ? null : "stopped measuring: " + r.packets() + " packets"));
+    }
+
+    @Test
     void longBaselineReachesItsMaximumAndLearnsTheFrequencyToBetterThanAPartPerBillion() {
         // -r 600 doubling to 30 days, an oscillator wandering 1e-13/sqrt(s), 100 days.
         SeedRunner.check(Scenarios.named("long-baseline"), (run, r) -> SeedRunner.list(List.of(),

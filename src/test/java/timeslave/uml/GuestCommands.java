@@ -41,7 +41,7 @@ final class GuestCommands {
 
     /** adjtimex(8), wherever .ci/install-deps put it; skips the test if it is nowhere. */
     static String adjtimex() {
-        for (String p : List.of(ExternalServer.ADJTIMEX, "/usr/sbin/adjtimex", "/sbin/adjtimex")) {
+        for (String p : List.of(ExternalServer.ADJTIMEX, ExternalServer.program("/usr/sbin/adjtimex"), "/usr/sbin/adjtimex", "/sbin/adjtimex")) {
             if (Files.isExecutable(Path.of(p))) {
                 return p;
             }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code umid=} word on their command line. The tap, if any, is the caller's to close.
  */
 public final class UmlGuest implements AutoCloseable {
-    public static final Path LINUX_UML = Path.of("/usr/bin/linux.uml");
+    /** Debian's user-mode-linux kernel, unpacked privately by .ci/install-deps or installed. */
+    public static final Path LINUX_UML = Path.of(timeslave.ref.ExternalServer.program("/usr/bin/linux.uml"));
     public static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     /** Enough for a small JVM in the guest; pages are only used as touched. */
     static final String MEMORY = "mem=512M";

@@ -37,7 +37,7 @@ class InetdUdpNetnsInteropTest {
                 "set -e",
                 "ip link set lo up",
                 "ip addr add 10.231.0.1/32 dev lo",
-                "timeout " + INETD_LIFETIME_SECONDS + " /usr/sbin/inetd -d -i " + dir.resolve("inetd.conf") + " > " + dir.resolve("inetd.out") + " 2>&1 &",
+                "timeout " + INETD_LIFETIME_SECONDS + " " + timeslave.ref.ExternalServer.INETD + " -d -i " + dir.resolve("inetd.conf") + " > " + dir.resolve("inetd.out") + " 2>&1 &",
                 "p=$!",
                 "trap 'kill $p 2>/dev/null || true; wait $p 2>/dev/null || true' EXIT",
                 "sleep 0.5",

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import timeslave.ref.ExternalServer;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -28,22 +29,13 @@ final class SocatPty implements AutoCloseable {
     }
 
     static void assumeSocat() {
-        Assumptions.assumeTrue(new File("/usr/bin/socat").canExecute() || onPath("socat"),
-                "socat is not installed (apt-get install socat): pty tests skipped");
-    }
-
-    private static boolean onPath(String exe) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(d, exe).canExecute()) {
-                return true;
-            }
-        }
-        return false;
+        Assumptions.assumeTrue(new File(ExternalServer.SOCAT).canExecute(),
+                ExternalServer.SOCAT + " is missing (Debian package socat, from .ci/install-deps): pty tests skipped");
     }
 
     /** Starts socat and waits for both links. */
     SocatPty start() throws IOException, InterruptedException {
-        process = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + host,
+        process = new ProcessBuilder(ExternalServer.SOCAT, "-d", "-d", "pty,raw,echo=0,link=" + host,
                 "pty,raw,echo=0,link=" + receiver)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINK_WAIT_MILLIS);
