@@ -27,7 +27,8 @@ final class GuestCommands {
     static String timeslave() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cp = new ArrayList<>();
-        cp.add(Path.of("target", "classes").toAbsolutePath().toString());
+        // scripts/bench-real-kernel runs a snapshot, so a rebuild meanwhile cannot change what the guest runs.
+        cp.add(Path.of(System.getProperty("timeslave.uml.classes", "target/classes")).toAbsolutePath().toString());
         for (Class<?> c : List.of(com.sun.jna.Native.class, org.apache.commons.cli.Option.class,
                 com.fazecast.jSerialComm.SerialPort.class)) {
             try {
