@@ -40,8 +40,6 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     static final int SO_TIMESTAMPING = 37;
     static final int SCM_TIMESTAMPING = SO_TIMESTAMPING;
     static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
-    /** Stamped as the packet enters the device's queue: the one a driver that stamps nothing (UML's vector driver) still gives. */
-    static final int SOF_TIMESTAMPING_TX_SCHED = 1 << 8;
     static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
     static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
     static final short POLLIN = 1;
@@ -145,7 +143,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         }
         try {
             C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
-                    | SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
+                    | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
             s.txStamps = true;
         } catch (LastErrorException e) {
             s.txStamps = false;   // receive stamps still work; sends are stamped in user space
@@ -166,10 +164,8 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     }
 
     /**
-     * Sends one datagram; returns the kernel's CLOCK_REALTIME stamp of its transmission, or
-     * {@link #NO_STAMP} if none came within {@link #TX_STAMP_WAIT_NANOS}: the driver's (as it sent the
-     * packet) where it gives one, else the one taken as the packet entered the device's queue
-     * (microseconds earlier; the later of the two that have come is used).
+     * Sends one datagram; returns the kernel's CLOCK_REALTIME stamp of its transmission (software,
+     * as the driver sent it), or {@link #NO_STAMP} if none came within {@link #TX_STAMP_WAIT_NANOS}.
      */
     public long send(byte[] data, InetSocketAddress to) throws IOException {
         byte[] addr = sockaddr(to, family);
@@ -196,9 +192,6 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
             if (stamp != NO_STAMP) {
                 txSeen = true;
                 txMisses = 0;
-                for (int i = 0; i < 2 && (errorPending() || poll((short) 0, 0) != 0); i++) {
-                    stamp = Math.max(stamp, readError());   // the driver's stamp after the queue's
-                }
                 return stamp;
             }
             int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
