@@ -42,7 +42,8 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     /**
      * The driver's stamp as it sends the packet, as chronyd uses. Not SOF_TIMESTAMPING_TX_SCHED (the
      * stamp as the packet enters the device's queue): on a User-Mode Linux guest, whose driver gives
-     * only that one, it made the offset 55–73 µs worse than the reading before the send (issue 10).
+     * only that one, the true offset settled at −55 to −73 µs, against −8 to +40 µs with the reading
+     * taken before the send (one 200 s run each, issue 10).
      */
     static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
     static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
