@@ -1,20 +1,28 @@
 package timeslave.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import timeslave.log.Log;
 import timeslave.core.TimetrimStore;
 import timeslave.os.LinuxClock;
 import timeslave.os.NullClock;
+import timeslave.os.Privileges;
 import timeslave.os.ProcessPriority;
 import timeslave.os.Signals;
 import timeslave.os.Syslog;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
+import timeslave.os.StartupPages;
 import timeslave.os.Stdio;
 import timeslave.os.SystemTime;
+import timeslave.os.ThreadCredentials;
 import timeslave.os.ThreadScheduler;
 import timeslave.os.TimetrimFile;
 import timeslave.time.MeasurementException;
@@ -104,5 +112,54 @@ final class LinuxPlatform implements Platform {
     @Override
     public void raisePriority(SyslogLog log) {
         ProcessPriority.raise(ProcessPriority.NATIVE, log);
+    }
+
+    @Override
+    public void releaseStartupPages(SyslogLog log) {
+        StartupPages.release(log);
+    }
+
+    // --- least privilege (-u): issue 9 item 6 ---
+
+    @Override
+    public Optional<Privileges.Account> privilegePlan(Options o, SyslogLog log)
+            throws Privileges.NoSuchUser, Privileges.Failure {
+        return Privileges.plan(o.user(), Privileges.NATIVE, log);
+    }
+
+    /**
+     * Switches, then reads every thread's credentials from /proc; afterwards warns (it cannot stop
+     * the daemon from working) when the -P directory or the -C tty is out of the new user's reach.
+     */
+    @Override
+    public void dropPrivileges(Options o, Privileges.Account a, SyslogLog log) throws Privileges.Failure {
+        Privileges.become(a, Privileges.KEEP, Privileges.NATIVE);
+        Map<Long, ThreadCredentials> threads;
+        long self;
+        try {
+            self = ThreadCredentials.self();
+            threads = ThreadCredentials.ofThisProcess();
+        } catch (IOException | RuntimeException e) {
+            throw new Privileges.Failure("cannot check the threads in /proc/self/task: " + e);
+        }
+        List<String> problems = ThreadCredentials.problems(threads, self, a.uid(), a.gid(), Privileges.KEEP);
+        if (!problems.isEmpty()) {
+            throw new Privileges.Failure(String.join("; ", problems));
+        }
+        log.notice("running as user " + a + " keeping " + Privileges.names(Privileges.KEEP) + " ("
+                + threads.size() + " threads checked)");
+        if (o.timetrimFile().isPresent() && !o.measureOnly()) {
+            Path dir = o.timetrimFile().get().toAbsolutePath().getParent();
+            if (dir != null && !(Files.isWritable(dir) && Files.isExecutable(dir))) {
+                log.warning("-P " + o.timetrimFile().get() + ": user " + a.name() + " cannot write in " + dir
+                        + "; the timetrim will not be saved");
+            }
+        }
+        for (Options.Master m : o.masters()) {
+            Path tty = Path.of(m.spec());
+            if (m.serial() && !(Files.isReadable(tty) && Files.isWritable(tty))) {
+                log.warning("-C " + tty + ": user " + a.name() + " cannot open it for reading and writing");
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ import timeslave.core.TimetrimStore;
 import timeslave.log.Log;
 import timeslave.log.Priority;
 import timeslave.os.LeapSecondsFile;
+import timeslave.os.Privileges;
 import timeslave.os.SyslogLog;
 import timeslave.os.SyslogSink;
 import timeslave.time.MeasurementException;
@@ -232,6 +233,27 @@ public final class Main {
     static int daemon(Options o, PrintStream err, Platform platform) {
         ReadyReport ready = new ReadyReport(o.readyFile().orElse(null));
         SyslogLog log = platform.log(o, err);
+        // --- least privilege (-u): issue 9 item 6; whom to become is settled before anything opens ---
+        java.util.Optional<Privileges.Account> become;
+        try {
+            become = platform.privilegePlan(o, log);
+        } catch (Privileges.NoSuchUser e) {
+            log.err(e.getMessage());
+            if (!o.foreground()) {
+                err.println("timeslave: " + e.getMessage());
+            }
+            ready.fail(e.getMessage());
+            return EXIT_USAGE;
+        } catch (Privileges.Failure e) {
+            String msg = "cannot drop privileges: " + e.getMessage();
+            log.err(msg);
+            if (!o.foreground()) {
+                err.println("timeslave: " + msg);
+            }
+            ready.fail(msg);
+            return EXIT_FAILURE;
+        }
+        // --- end least privilege ---
         platform.raisePriority(log);
         SystemClock clock = platform.clock(o, log);
         OptionalInt year = o.yearFromTimetrim() ? platform.timetrimYear(o, log) : OptionalInt.empty();
@@ -269,10 +291,27 @@ public final class Main {
                 slave.leapSeconds(leap.seconds(), leap.file());
             }
         }
+        // --- least privilege (-u): everything that needs root is open; become the user ---
+        if (become.isPresent()) {
+            try {
+                platform.dropPrivileges(o, become.get(), log);
+            } catch (Privileges.Failure e) {
+                String msg = "cannot drop privileges: " + e.getMessage();
+                log.err(msg);
+                if (!o.foreground()) {
+                    err.println("timeslave: " + msg);
+                }
+                ready.fail(msg);
+                ref.close();
+                return EXIT_FAILURE;
+            }
+        }
+        // --- end least privilege ---
         ready.ok();
         if (o.readyFile().isPresent()) {
             platform.stdioToDevNull();
         }
+        platform.releaseStartupPages(log);   // footprint: issue 9 item 7
         try {
             slave.run();
         } catch (InterruptedException e) {
@@ -293,10 +332,17 @@ public final class Main {
      * FILE), whether start-up worked: "ready" or "error: message", one line.
      */
     static final class ReadyReport {
-        private final Path file;
+        /** Opened at once: after -u the daemon may no longer open the launcher's private pipe. */
+        private FileOutputStream out;
 
         ReadyReport(Path file) {
-            this.file = file;
+            if (file != null) {
+                try {
+                    out = new FileOutputStream(file.toFile(), true);
+                } catch (IOException e) {
+                    out = null;   // the launcher stopped waiting; it reports the silence itself
+                }
+            }
         }
 
         void ok() {
@@ -308,14 +354,15 @@ public final class Main {
         }
 
         private void write(String line) {
-            if (file == null) {
+            if (out == null) {
                 return;
             }
-            try (FileOutputStream f = new FileOutputStream(file.toFile(), true)) {
+            try (FileOutputStream f = out) {
                 f.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 // the launcher stopped waiting; it reports the silence itself
             }
+            out = null;
         }
     }
 }

@@ -42,6 +42,7 @@ import timeslave.ref.ReferenceConfig;
  * @param masters            every master: each -H as given, then the -C; two or more are followed together
  * @param panicNanos         --panic: the panic limit, 0 for none
  * @param force              --force (only with --once --set): step even beyond the panic limit
+ * @param user               -u (least privilege): the user to become after start-up; empty for the default
  * @param initDriftGiven     whether -i was given (issue 10: without -P and -i the daemon starts from the kernel's frequency)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
@@ -52,7 +53,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
-                      long panicNanos, boolean force, boolean initDriftGiven) {
+                      long panicNanos, boolean force,
+                      Optional<String> user, boolean initDriftGiven) {
 
     /**
      * Issue 10, starting frequency: with neither a timetrim file (-P) nor -i, the daemon keeps the
@@ -127,6 +129,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--leap " + leap.name().toLowerCase(java.util.Locale.ROOT));
         w.add("--panic " + seconds(panicNanos));
         optionsFile.ifPresent(p -> w.add("--options " + p));
+        user.ifPresent(u -> w.add("-u " + u));   // least privilege
         return String.join(" ", w);
     }
 

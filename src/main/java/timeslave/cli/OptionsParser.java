@@ -2,8 +2,11 @@ package timeslave.cli;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
 import timeslave.core.Ensemble;
 import timeslave.core.Settings;
+import timeslave.os.RegularFile;
 import timeslave.ref.ReferenceConfig;
 
 /**
@@ -74,6 +78,10 @@ public final class OptionsParser {
     // --- panic limit (issue 9): --panic SECONDS, --force ---
     /** --panic: 0 (no limit) to 100 years. */
     static final BigDecimal MAX_PANIC_S = new BigDecimal("3155760000");
+
+    // --- least privilege (-u): issue 9 item 6 ---
+    /** -u: a POSIX-portable user name (useradd's rule), at most 32 characters. */
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}[$]?");
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}");
@@ -135,6 +143,10 @@ public final class OptionsParser {
         o.addOption(arg("i", "init-drift", "initial drift of the local clock, ns/s, +-3000000 [0]"));
         o.addOption(arg("y", "year", "the year, overriding the reference's, 1970-2199 [none]"));
         o.addOption(flag("Y", "take the year from the modification date of the -P file"));
+        // least privilege (-u)
+        o.addOption(arg("u", "user", "started as root, run as this user after start-up, keeping only cap_sys_time;"
+                + " root keeps root [" + timeslave.os.Privileges.DEFAULT_USER + ", else "
+                + timeslave.os.Privileges.FALLBACK_USER + "]"));
         o.addOption(longFlag("once", "measure once, print one line and exit"));
         o.addOption(longFlag("set", "with --once: step the clock by the measured offset"));
         // --- panic limit (issue 9) ---
@@ -173,8 +185,29 @@ public final class OptionsParser {
         return Option.builder().longOpt(name).desc(desc).get();
     }
 
-    /** Parses the words after the program name. */
+    /** Parses the words after the program name, reading the options file. */
     public Invocation parse(List<String> args) throws UsageException {
+        return parse(args, this::readFile);
+    }
+
+    /**
+     * As {@link #parse(List)}, with {@code optionsText} standing for the contents of the options file
+     * (the --options one or the default): no file is read. Pure but for the udp service lookup of the
+     * constructor, for tests and fuzzing.
+     *
+     * @throws UsageException the only exception, for any text whatever
+     */
+    public Invocation parse(List<String> args, String optionsText) throws UsageException {
+        return parse(args, (p, explicit) -> optionsText);
+    }
+
+    /** Where the options file's text comes from: the file, or a test's string. */
+    private interface OptionsText {
+        /** The text, or null when the default file is missing (which is fine). */
+        String read(Path p, boolean explicit) throws UsageException;
+    }
+
+    private Invocation parse(List<String> args, OptionsText optionsText) throws UsageException {
         if (!args.isEmpty() && args.get(0).equals("--simulate")) {
             return new Invocation.Simulate(List.copyOf(args.subList(1, args.size())));
         }
@@ -188,45 +221,75 @@ public final class OptionsParser {
         if (cmd.has("version")) {
             return new Invocation.Version();
         }
-        Optional<Path> optionsFile;
-        Source file;
-        if (cmd.has("options")) {
-            Path p = path(cmd.value("options"));
-            file = readFile(p, true);
-            optionsFile = Optional.of(p);
-        } else {
-            file = readFile(defaultOptionsFile, false);
-            optionsFile = file == null ? Optional.empty() : Optional.of(defaultOptionsFile);
-        }
-        return new Invocation.Run(build(cmd, file == null ? new Source(Map.of(), "") : file, optionsFile));
+        Path p = cmd.has("options") ? path(new Val("options", cmd.value("options"), "")) : defaultOptionsFile;
+        String text = optionsText.read(p, cmd.has("options"));
+        Optional<Path> optionsFile = text == null ? Optional.empty() : Optional.of(p);
+        Source file = text == null ? new Source(Map.of(), "") : fileSource(text, p + ": ");
+        return new Invocation.Run(build(cmd, file, optionsFile));
     }
 
-    /** The options file: whitespace-separated words as on a command line, '#' starts a comment. */
-    private Source readFile(Path p, boolean explicit) throws UsageException {
-        String text;
+    // ---- the options file (issue 9: a size cap, no blocking on a FIFO, clear errors)
+
+    /**
+     * The most an options file may hold, bytes: every option with a comment each fits in 2 KiB; 64 KiB
+     * leaves room for long comments, and no file the parser is pointed at can cost more than that.
+     */
+    public static final int MAX_OPTIONS_FILE_BYTES = 64 * 1024;
+
+    /** The options file's text (UTF-8), or null if it is the default one and missing; read through RegularFile. */
+    private String readFile(Path p, boolean explicit) throws UsageException {
+        byte[] bytes;
         try {
-            text = Files.readString(p, StandardCharsets.UTF_8);
+            bytes = RegularFile.read(p, MAX_OPTIONS_FILE_BYTES);
         } catch (NoSuchFileException e) {
             if (!explicit) {
                 return null;
             }
             throw new UsageException("--options " + p + ": no such file");
         } catch (IOException e) {
-            throw new UsageException("--options " + p + ": cannot read: " + e.getMessage());
+            throw new UsageException("--options " + p + ": cannot read: " + RegularFile.reason(e));
         }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UsageException("--options " + p + ": cannot read: not UTF-8 text");
+        }
+    }
+
+    /**
+     * The words of an options file: separated by blanks (space, tab, CR, FF, VT) and newlines, a word
+     * starting with '#' begins a comment to the end of its line. Pure; never throws.
+     */
+    static List<String> words(String text) {
         List<String> words = new ArrayList<>();
-        for (String line : text.split("\n", -1)) {
-            for (String w : line.trim().split("\\s+")) {
-                if (w.startsWith("#")) {
-                    break;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '\n' || isBlank(c)) {
+                i++;
+            } else if (c == '#') {
+                int eol = text.indexOf('\n', i);
+                i = eol < 0 ? n : eol;
+            } else {
+                int start = i;
+                while (i < n && text.charAt(i) != '\n' && !isBlank(text.charAt(i))) {
+                    i++;
                 }
-                if (!w.isEmpty()) {
-                    words.add(w);
-                }
+                words.add(text.substring(start, i));
             }
         }
-        String origin = p + ": ";
-        Source s = read(words, origin);
+        return words;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000B';
+    }
+
+    /** The options in an options file's text; {@code origin} ("FILE: ") starts every error message. */
+    private static Source fileSource(String text, String origin) throws UsageException {
+        Source s = read(words(text), origin);
         for (String k : s.values.keySet()) {
             if (COMMAND_LINE_ONLY.contains(k)) {
                 throw new UsageException(origin + "--" + k + " is not allowed in an options file");
@@ -364,7 +427,7 @@ public final class OptionsParser {
             if (c.value.isBlank()) {
                 throw new UsageException(c.origin + "-C: tty must not be empty");
             }
-            masters.add(new Options.Master(true, path(c.value).toString()));
+            masters.add(new Options.Master(true, path(c).toString()));
         }
         if (masters.size() > Ensemble.MAX_MEMBERS) {
             throw new UsageException(masterSource.origin + "at most " + Ensemble.MAX_MEMBERS
@@ -414,7 +477,7 @@ public final class OptionsParser {
         Val y = m.get("y", "y", "Y");
         boolean bigY = m.sourceFor("y", "Y").has("Y");
         Val p = m.get("P");
-        Optional<Path> timetrim = p == null ? Optional.empty() : Optional.of(path(p.value));
+        Optional<Path> timetrim = p == null ? Optional.empty() : Optional.of(path(p));
         if (y != null && bigY) {
             throw new UsageException(y.origin + "-y and -Y cannot be used together");
         }
@@ -454,14 +517,20 @@ public final class OptionsParser {
         Val leap = m.get("leap-seconds");
         Val ready = m.get("detached");
         Settings.Leap leapMode = leapMode(m.get("leap"));
+        // least privilege (-u): the name's form here; whether the user exists is checked at start
+        Val u = m.get("u");
+        if (u != null && !USER.matcher(u.value).matches()) {
+            throw new UsageException(u.label() + ": user must be a user name: letters, digits, dot, underscore, hyphen");
+        }
         return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
                 m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,
                 maxDrift, initDrift,
                 year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
-                        : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog.value)), step,
-                leap == null ? d.leapSecondsFile() : path(leap.value),
-                ready == null ? Optional.empty() : Optional.of(path(ready.value)), optionsFile, leapMode,
-                List.copyOf(masters), panic, force, m.get("i") != null);
+                        : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog)), step,
+                leap == null ? d.leapSecondsFile() : path(leap),
+                ready == null ? Optional.empty() : Optional.of(path(ready)), optionsFile, leapMode,
+                List.copyOf(masters), panic, force,
+                u == null ? Optional.empty() : Optional.of(u.value), m.get("i") != null);
     }
 
     private interface Conv {
@@ -558,8 +627,14 @@ public final class OptionsParser {
         return n.getAsInt();
     }
 
-    private Path path(String s) {
-        return baseDir.resolve(s).normalize();
+    /** A path option's value, resolved from the base directory; a NUL (only an options file can hold one) is an error. */
+    private Path path(Val v) throws UsageException {
+        try {
+            return baseDir.resolve(v.value).normalize();
+        } catch (InvalidPathException e) {
+            throw new UsageException(v.origin + (v.key.length() == 1 ? "-" : "--") + v.key
+                    + ": path must not contain a NUL character");
+        }
     }
 
     /** The short usage printed after every command-line error. */
@@ -569,7 +644,7 @@ public final class OptionsParser {
                 "                 [--max-rate DURATION]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
-                "                 [--leap kernel|smear|ignore] [--panic SECONDS]",
+                "                 [--leap kernel|smear|ignore] [--panic SECONDS] [-u user]",
                 "                 [--once [--set [--force]]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }

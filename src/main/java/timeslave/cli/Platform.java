@@ -1,9 +1,11 @@
 package timeslave.cli;
 
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.OptionalInt;
 import timeslave.log.Log;
 import timeslave.core.TimetrimStore;
+import timeslave.os.Privileges;
 import timeslave.os.SyslogLog;
 import timeslave.time.MeasurementException;
 import timeslave.time.Reference;
@@ -52,4 +54,16 @@ interface Platform {
 
     /** Raises this thread's scheduling priority where allowed. */
     void raisePriority(SyslogLog log);
+
+    // --- least privilege (-u): issue 9 item 6 ---
+
+    /** -u: whom the daemon becomes once started; empty when it stays as it is (not root, or -u root). */
+    Optional<Privileges.Account> privilegePlan(Options options, SyslogLog log)
+            throws Privileges.NoSuchUser, Privileges.Failure;
+
+    /** Footprint (issue 9 item 7): start-up is over; unmap the pages of read-only file mappings. */
+    void releaseStartupPages(SyslogLog log);
+
+    /** Becomes {@code account} in every thread, this thread keeping only CAP_SYS_TIME; checks the outcome. */
+    void dropPrivileges(Options options, Privileges.Account account, SyslogLog log) throws Privileges.Failure;
 }

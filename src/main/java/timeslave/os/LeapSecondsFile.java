@@ -7,6 +7,7 @@ import timeslave.log.Priority;
 import timeslave.time.LeapSeconds;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -14,13 +15,43 @@ import java.time.LocalDate;
 /**
  * Finds the daemon's leap-seconds table: the --leap-seconds file or, when that option was left at
  * its default, Debian's copy in tzdata if the default file is missing, unusable or expires earlier.
- * A missing or bad file is one log line and no table, never a failure to start.
+ * A missing or bad file is one log line and no table, never a failure to start; every file is read
+ * through {@link RegularFile}, so a FIFO or a huge file is such a bad file, not a hang or a crash.
  */
 public final class LeapSecondsFile {
     /** Debian's tzdata copy of the IERS/NIST file, updated with the package. */
     public static final Path DEBIAN = Path.of("/usr/share/zoneinfo/leap-seconds.list");
 
+    /**
+     * The most a leap-seconds file may hold, bytes: the IERS file with all its comments is about 10 KB and
+     * grows by one 40-byte line per leap second; 256 KiB is 25 times that and a small part of the heap.
+     */
+    public static final int MAX_FILE_BYTES = 256 * 1024;
+
     private LeapSecondsFile() {
+    }
+
+    /**
+     * Reads and verifies one file, with the cap and checks of {@link RegularFile#read}.
+     *
+     * @throws NoSuchFileException           the file does not exist
+     * @throws IOException                   unreadable, not a regular file, or beyond {@link #MAX_FILE_BYTES}
+     * @throws LeapSeconds.FormatException   see {@link #parse}
+     */
+    public static LeapSeconds read(Path file) throws IOException, LeapSeconds.FormatException {
+        return parse(RegularFile.read(file, MAX_FILE_BYTES));
+    }
+
+    /**
+     * The table in a file's bytes: each byte one character (ISO 8859-1; the format is ASCII, and a
+     * stray byte in a data line makes a bad number), lines ended by LF, CR LF or CR, then
+     * {@link LeapSeconds#parse}. Pure: no I/O.
+     *
+     * @throws LeapSeconds.FormatException the only exception: a field missing or malformed, dates not
+     *                                     ascending by one-second steps, or the SHA-1 not matching
+     */
+    public static LeapSeconds parse(byte[] bytes) throws LeapSeconds.FormatException {
+        return LeapSeconds.parse(new String(bytes, StandardCharsets.ISO_8859_1).lines().toList());
     }
 
     /** As below, for --leap kernel. */
@@ -39,20 +70,22 @@ public final class LeapSecondsFile {
         String problem;
         LeapSeconds table = null;
         try {
-            table = LeapSeconds.load(file);
+            table = read(file);
             problem = null;
         } catch (NoSuchFileException e) {
             problem = "missing";
         } catch (IOException e) {
-            problem = "unreadable: " + e.getMessage();
+            problem = "unreadable: " + RegularFile.reason(e);
         } catch (LeapSeconds.FormatException e) {
             problem = "unusable: " + e.getMessage();
         }
         if (fallback != null) {
             LeapSeconds other = null;
             try {
-                other = LeapSeconds.load(fallback);
-            } catch (IOException | LeapSeconds.FormatException e) {
+                other = read(fallback);
+            } catch (IOException e) {
+                log.debug(1, "leap-seconds file " + fallback + " not used: " + RegularFile.reason(e));
+            } catch (LeapSeconds.FormatException e) {
                 log.debug(1, "leap-seconds file " + fallback + " not used: " + e.getMessage());
             }
             if (other != null && (table == null || other.expiresPosixSeconds() > table.expiresPosixSeconds())) {

@@ -80,8 +80,11 @@ public final class References {
             case "taitrue":
                 timeslave.time.LeapSeconds table;
                 try {
-                    table = timeslave.time.LeapSeconds.load(config.leapSecondsFile());
-                } catch (java.io.IOException | timeslave.time.LeapSeconds.FormatException e) {
+                    table = timeslave.os.LeapSecondsFile.read(config.leapSecondsFile());
+                } catch (java.io.IOException e) {
+                    throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file "
+                            + config.leapSecondsFile() + ": " + timeslave.os.RegularFile.reason(e), e);
+                } catch (timeslave.time.LeapSeconds.FormatException e) {
                     throw new MeasurementException(MeasurementException.Kind.LOCAL, "cannot use leap-seconds file "
                             + config.leapSecondsFile() + ": " + e.getMessage(), e);
                 }

@@ -14,6 +14,19 @@ public final class Epochs {
     public static final long MILLIS_PER_DAY = 86_400_000L;
     /** 2^32 seconds: the length of one NTP/RFC 868 era (RFC 5905 §6). */
     public static final long SECONDS_PER_ERA = 1L << 32;
+    /**
+     * 2026-01-01T00:00:00Z, this release's date: no reference can honestly report a time before the
+     * program existed, so such a date is refused (and a clock that starts in 1970 is still put right).
+     * Moved forward with each release.
+     */
+    public static final long RELEASE_POSIX_SECONDS = 1_767_225_600L;
+    /**
+     * 2036-02-07T06:28:16Z, the end of NTP/RFC 868 era 0, the era of {@link #RELEASE_POSIX_SECONDS}: while
+     * the local clock is before it, a date past it is refused. Most random 32-bit values fall outside
+     * [release, era end), so random bytes are not believed. Once the local clock itself has passed this
+     * instant the limit is the era nearest the local clock instead, so the program keeps working past 2036.
+     */
+    public static final long RELEASE_ERA_END_POSIX_SECONDS = SECONDS_PER_ERA - SECONDS_1900_TO_1970;
 
     private Epochs() {
     }
@@ -46,6 +59,52 @@ public final class Epochs {
         long pivot1900 = pivotPosixSeconds + SECONDS_1900_TO_1970;
         int delta = (int) (secondsSince1900Mod32 - pivot1900);
         return pivot1900 + delta - SECONDS_1900_TO_1970;
+    }
+
+    /**
+     * The pivot against which a 32-bit wire second is read (see {@link #posixSecondsFromWire32}): the middle
+     * of the era that begins at the release, or the local clock if that is later. Before 2094 every wire
+     * value thus maps to [release, release + 2^32 s), whatever the local clock says (a clock in 1970, or
+     * decades ahead on a dead RTC battery, cannot move the era), as chrony's build-time era split does.
+     */
+    public static long eraPivotPosixSeconds(long localPosixSeconds) {
+        return Math.max(localPosixSeconds, RELEASE_POSIX_SECONDS + SECONDS_PER_ERA / 2);
+    }
+
+    /** The latest date a reference may report while the local clock reads {@code localPosixSeconds}. */
+    public static long latestSanePosixSeconds(long localPosixSeconds) {
+        return localPosixSeconds < RELEASE_ERA_END_POSIX_SECONDS ? RELEASE_ERA_END_POSIX_SECONDS
+                : localPosixSeconds + SECONDS_PER_ERA / 2;
+    }
+
+    /**
+     * Why a reference's date cannot be believed, or null if it lies in the sane window
+     * [{@link #RELEASE_POSIX_SECONDS}, {@link #latestSanePosixSeconds}) for the local clock's reading.
+     * The text is the stable detail of the "refusing the date from" log line.
+     */
+    public static String outsideSaneWindow(long serverPosixNanos, long localPosixNanos) {
+        long server = Math.floorDiv(serverPosixNanos, NANOS_PER_SECOND);
+        if (server < RELEASE_POSIX_SECONDS) {
+            return instant(server) + " is before " + instant(RELEASE_POSIX_SECONDS) + ", this release's date";
+        }
+        long latest = latestSanePosixSeconds(Math.floorDiv(localPosixNanos, NANOS_PER_SECOND));
+        if (server >= latest) {
+            return instant(server) + " is past " + instant(latest) + ", the end of the era this release trusts";
+        }
+        return null;
+    }
+
+    private static String instant(long posixSeconds) {
+        return java.time.Instant.ofEpochSecond(posixSeconds).toString();
+    }
+
+    /**
+     * True for the 32-bit second values that mark "no time" rather than a time: 0 (an unset field,
+     * RFC 5905's "unknown") and all ones (a field filled with 0xFF). They would read as 2036-02-07.
+     */
+    public static boolean sentinelWire32(long secondsSince1900Mod32) {
+        long v = secondsSince1900Mod32 & 0xFFFF_FFFFL;
+        return v == 0 || v == 0xFFFF_FFFFL;
     }
 
     /** The unsigned 32-bit RFC 868 field for a POSIX second (seconds since 1900, modulo the era). */

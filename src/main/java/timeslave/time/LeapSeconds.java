@@ -57,7 +57,10 @@ public final class LeapSeconds {
         return new LeapSeconds(lastUpdatePosixSeconds, expiresPosixSeconds, entries);
     }
 
-    /** Reads and verifies a file; see {@link #parse}. */
+    /**
+     * Reads and verifies a file; see {@link #parse}. For tests and tools: the daemon reads through
+     * {@code os.LeapSecondsFile.read}, which caps the size and refuses FIFOs and devices.
+     */
     public static LeapSeconds load(Path file) throws IOException, FormatException {
         return parse(Files.readAllLines(file, StandardCharsets.US_ASCII));
     }

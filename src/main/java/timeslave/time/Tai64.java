@@ -14,6 +14,8 @@ public record Tai64(long label, long nanos, long attos) {
     /** Bytes in a packed TAI64NA. */
     public static final int TAI64NA_BYTES = 16;
     private static final long BILLION = 1_000_000_000L;
+    /** The most seconds from 1970 that POSIX ns in a long can hold (±292 years: 1677..2262). */
+    static final long MAX_POSIX_SECONDS = Long.MAX_VALUE / BILLION - 1;
 
     public Tai64 {
         if (nanos < 0 || nanos >= BILLION || attos < 0 || attos >= BILLION) {
@@ -50,9 +52,15 @@ public record Tai64(long label, long nanos, long attos) {
     /**
      * This label read as {@code label = 2^62 + scaleOffsetSeconds + POSIX}, as POSIX ns (attoseconds
      * rounded to the nearest ns). scaleOffsetSeconds is 10 for taiclockd on a UTC machine, TAI−UTC for true TAI.
+     *
+     * @throws IllegalArgumentException "TAI64 label %016x does not fit in POSIX nanoseconds" for a label
+     *                                  more than about 292 years from 1970 (it would overflow)
      */
     public long toPosixNanos(long scaleOffsetSeconds) {
-        long seconds = label - EPOCH_LABEL - scaleOffsetSeconds;
+        long seconds = label - EPOCH_LABEL - scaleOffsetSeconds;   // cannot wrap for 0 ≤ label, small offsets
+        if (label < 0 || Math.abs(seconds) > MAX_POSIX_SECONDS) {
+            throw new IllegalArgumentException(String.format("TAI64 label %016x does not fit in POSIX nanoseconds", label));
+        }
         return seconds * BILLION + nanos + (attos >= BILLION / 2 ? 1 : 0);
     }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import timeslave.log.Log;
 import timeslave.time.Sample;
 import timeslave.core.TimetrimStore;
+import timeslave.os.Privileges;
 import timeslave.os.SyslogLog;
 import timeslave.os.LinuxClock;
 import timeslave.os.SystemTime;
@@ -192,6 +194,37 @@ class MainTest {
         public void raisePriority(SyslogLog log) {
             priorityRaised = true;
         }
+
+        boolean startupPagesReleased;
+
+        @Override
+        public void releaseStartupPages(SyslogLog log) {
+            startupPagesReleased = true;
+        }
+
+        // least privilege (-u)
+        Privileges.Account becomeAccount;
+        Privileges.NoSuchUser planUnknown;
+        Privileges.Failure dropFailure;
+        final List<String> privilegeCalls = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Optional<Privileges.Account> privilegePlan(Options o, SyslogLog log) throws Privileges.NoSuchUser {
+            privilegeCalls.add("plan " + o.user().orElse("(default)"));
+            if (planUnknown != null) {
+                throw planUnknown;
+            }
+            return Optional.ofNullable(becomeAccount);
+        }
+
+        @Override
+        public void dropPrivileges(Options o, Privileges.Account a, SyslogLog log) throws Privileges.Failure {
+            privilegeCalls.add("drop " + a.name() + ", reference open: " + (config != null) + ", measured: "
+                    + (measured.getCount() == 0));
+            if (dropFailure != null) {
+                throw dropFailure;
+            }
+        }
     }
 
     /** A clock that records writes and never touches the machine. */
@@ -292,6 +325,48 @@ class MainTest {
         assertEquals("timeslave: -r 3: rate must be from 5 to 86400 seconds", lines[0]);
         assertTrue(lines[1].startsWith("usage: timeslave "), lines[1]);
         assertEquals("", out());
+    }
+
+    /** Issue 9, failure 7: an options file that hung the daemon, exhausted its heap or gave a stack trace and 1. */
+    @Test
+    void aHostileOptionsFileIsOneLineAndStatus2() throws Exception {
+        Path nul = java.nio.file.Files.writeString(dir.resolve("nul.options"), "-H m -P /var/lib/a\u0000b\n");
+        assertEquals(2, run(new FakePlatform(), "--options", nul.toString()));
+        assertTrue(err().startsWith("timeslave: " + nul + ": -P: path must not contain a NUL character\nusage:"), err());
+        errBytes.reset();
+        Path huge = timeslave.os.HostileFiles.sparse(dir.resolve("huge.options"), 100L << 20);
+        assertEquals(2, run(new FakePlatform(), "--options", huge.toString()));
+        assertTrue(err().startsWith("timeslave: --options " + huge + ": cannot read: larger than 65536 bytes\nusage:"),
+                err());
+        errBytes.reset();
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("fifo.options"));
+        assertEquals(2, timeslave.os.HostileFiles.withoutHanging(fifo,
+                () -> run(new FakePlatform(), "--options", fifo.toString())));
+        assertTrue(err().startsWith("timeslave: --options " + fifo + ": cannot read: not a regular file (a FIFO)\n"),
+                err());
+    }
+
+    /** Issue 9, failure 7: a FIFO as the leap-seconds file hung the daemon after "started", deaf to SIGTERM. */
+    @Test
+    void aFifoAsTheLeapSecondsFileIsOneLineAndTheDaemonRuns() throws Exception {
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("leap-seconds.list"));
+        FakePlatform p = new FakePlatform();
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-H", "m", "--leap-seconds", fifo.toString()));
+            boolean measured = p.measured.await(20, TimeUnit.SECONDS);
+            if (!measured) {
+                timeslave.os.HostileFiles.release(fifo);
+            }
+            assertTrue(measured, "the daemon measures");
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertTrue(p.syslog.contains("ERR leap-seconds file " + fifo + " unreadable: not a regular file (a FIFO); no leap"
+                + " seconds will be announced"), p.syslog.toString());
+        assertEquals("NOTICE stopped by SIGTERM", p.syslog.get(p.syslog.size() - 1));
     }
 
     @Test
@@ -484,6 +559,7 @@ class MainTest {
             assertTrue(p.measured.await(10, TimeUnit.SECONDS), "the daemon measured");
             assertEquals("ready\n", Files.readString(ready));
             assertTrue(p.priorityRaised);
+            assertTrue(p.startupPagesReleased, "start-up pages are released once the daemon runs");
             assertTrue(p.stdioClosed, "detached: stdio goes to /dev/null after ready");
             assertEquals(null, p.timetrim, "-m never touches the -P file");
             p.signals.get("USR1").run();
@@ -521,6 +597,55 @@ class MainTest {
         assertTrue(p.timetrim != null);
         assertEquals("NOTICE stopped by SIGINT", p.syslog.get(p.syslog.size() - 1));
         assertEquals("", err(), "without -B nothing goes to stderr");
+    }
+    // ---- least privilege (-u)
+
+    @Test
+    void unknownUserIsAUsageErrorBeforeAnythingOpens() throws IOException {
+        FakePlatform p = new FakePlatform();
+        p.planUnknown = new Privileges.NoSuchUser("bob");
+        Path ready = dir.resolve("ready");
+        assertEquals(2, run(p, "-H", "m", "-u", "bob", "--detached", ready.toString()));
+        assertEquals("timeslave: -u bob: no such user\n", err());
+        assertEquals(List.of("ERR -u bob: no such user"), p.syslog);
+        assertEquals("error: -u bob: no such user\n", Files.readString(ready));
+        assertEquals(null, p.config, "no reference opened");
+        assertEquals(List.of("plan bob"), p.privilegeCalls);
+    }
+
+    @Test
+    void aFailedSwitchStopsTheDaemonBeforeItMeasures() throws IOException {
+        FakePlatform p = new FakePlatform();
+        p.becomeAccount = new Privileges.Account("nobody", 65534, 65534, new int[] {65534});
+        p.dropFailure = new Privileges.Failure("setresuid(65534): EPERM (Operation not permitted)");
+        Path ready = dir.resolve("ready");
+        assertEquals(1, run(p, "-H", "m", "--detached", ready.toString()));
+        String msg = "cannot drop privileges: setresuid(65534): EPERM (Operation not permitted)";
+        assertEquals("timeslave: " + msg + "\n", err());
+        assertEquals("ERR " + msg, p.syslog.get(p.syslog.size() - 1));
+        assertEquals("error: " + msg + "\n", Files.readString(ready));
+        assertEquals(1, p.measured.getCount(), "never measured");
+        assertTrue(p.closed, "the reference is closed");
+    }
+
+    @Test
+    void theSwitchComesAfterTheReferenceIsOpenAndBeforeReadyAndTheFirstMeasurement() throws Exception {
+        FakePlatform p = new FakePlatform();
+        p.becomeAccount = new Privileges.Account("nobody", 65534, 65534, new int[] {65534});
+        Path ready = dir.resolve("ready");
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-B", "-m", "-H", "m", "-u", "nobody", "--detached",
+                    ready.toString()));
+            assertTrue(p.measured.await(10, TimeUnit.SECONDS), "the daemon measured");
+            assertEquals("ready\n", Files.readString(ready));
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertEquals(List.of("plan nobody", "drop nobody, reference open: true, measured: false"), p.privilegeCalls);
+        assertTrue(p.syslog.get(0).endsWith(" -u nobody"), p.syslog.get(0));
     }
 
     /** The kernel's freq (2^-16 ppm) a read returns in {@link #startingFrequencyWrite}: +50 ppm. */

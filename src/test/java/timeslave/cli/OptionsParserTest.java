@@ -291,6 +291,10 @@ class OptionsParserTest {
         "-H m --panic 1e3|--panic 1e3: panic must be from 0 to 3155760000 seconds",
         "-H m --once --force|--force requires --once --set",
         "-H m --force|--force requires --once --set",
+        "-H m -u ../x|-u ../x: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u -x|-u -x: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u abcdefghijklmnopqrstuvwxyz0123456|-u abcdefghijklmnopqrstuvwxyz0123456: user must be a user name: letters, digits, dot, underscore, hyphen",
+        "-H m -u a -u b|-u given more than once",
     })
     void everyBadValueGetsOneSpecificError(String args, String message) throws IOException {
         assertEquals(message, error(args.split(" ")));
@@ -497,5 +501,112 @@ class OptionsParserTest {
         assertEquals(600_000_000_000L, o.settings(1).rateNanos());
         assertTrue(o.describe().contains(" -r 600 --max-rate 2592000 "), o.describe());
         assertTrue(OptionsParser.help().contains("--max-rate DURATION"), "listed in --help");
+    }
+
+    // ---- issue 9, failure 7: options files that killed or hung the daemon
+
+    /** The message, without the options file's name in front, is one DIAGNOSTICS documents. */
+    private static void documented(String message) throws IOException {
+        String bare = message.replaceFirst("^/\\S*: ", "");
+        assertTrue(documentedUsageErrors().stream().anyMatch(p -> p.matcher(bare).matches()),
+                "not in DIAGNOSTICS of man/timeslave.1m: timeslave: " + bare);
+    }
+
+    @Test
+    void aHugeOptionsFileIsOneErrorNotAnOutOfMemoryError() throws IOException {
+        Path huge = timeslave.os.HostileFiles.sparse(dir.resolve("huge.options"), 100L << 20);
+        String m = error("--options", huge.toString(), "-H", "m");
+        assertEquals("--options " + huge + ": cannot read: larger than 65536 bytes", m);
+        documented(m);
+        assertEquals(m, assertThrows(UsageException.class, () -> parser(huge).parse(List.of("-H", "m"))).getMessage(),
+                "the default file too: only a missing one is passed over");
+    }
+
+    @Test
+    void aLongLineBeyondTheCapIsOneError() throws IOException {
+        Path f = file("long.options", "-H m # " + "x".repeat(450 * 1024) + "\n");
+        assertEquals("--options " + f + ": cannot read: larger than 65536 bytes", error("--options", f.toString()));
+    }
+
+    @Test
+    void anOptionsFileJustWithinTheCapIsRead() throws Exception {
+        String head = "-H netmaster -r 60 # ";
+        Path f = file("full.options", head + "x".repeat(OptionsParser.MAX_OPTIONS_FILE_BYTES - head.length() - 1) + "\n");
+        assertEquals(OptionsParser.MAX_OPTIONS_FILE_BYTES, Files.size(f));
+        Options o = ((Invocation.Run) parser().parse(List.of("--options", f.toString()))).options();
+        assertEquals("netmaster", o.master());
+        assertEquals(60_000_000_000L, o.rateNanos());
+    }
+
+    @Test
+    void aFifoAsTheOptionsFileIsOneErrorWithoutHanging() throws Exception {
+        Path fifo = timeslave.os.HostileFiles.fifo(dir.resolve("fifo.options"));
+        String m = timeslave.os.HostileFiles.withoutHanging(fifo, () -> error("--options", fifo.toString(), "-H", "m"));
+        assertEquals("--options " + fifo + ": cannot read: not a regular file (a FIFO)", m);
+        documented(m);
+        String dflt = timeslave.os.HostileFiles.withoutHanging(fifo,
+                () -> assertThrows(UsageException.class, () -> parser(fifo).parse(List.of("-H", "m"))).getMessage());
+        assertEquals(m, dflt);
+    }
+
+    @Test
+    void aDirectoryOrADeviceAsTheOptionsFileIsOneError() {
+        assertEquals("--options " + dir + ": cannot read: not a regular file (a directory)",
+                error("--options", dir.toString(), "-H", "m"));
+        assertEquals("--options /dev/zero: cannot read: not a regular file (a character device)",
+                error("--options", "/dev/zero", "-H", "m"));
+    }
+
+    @Test
+    void anOptionsFileThatIsNotUtf8IsOneError() throws IOException {
+        Path f = dir.resolve("latin1.options");
+        Files.write(f, "-H caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String m = error("--options", f.toString());
+        assertEquals("--options " + f + ": cannot read: not UTF-8 text", m);
+        documented(m);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"-P,-P", "--leap-seconds,--leap-seconds", "--syslog,--syslog", "-C,-C"})
+    void aNulInAPathFromTheOptionsFileIsAUsageError(String option, String name) throws IOException {
+        Path f = file("nul.options", (option.equals("-C") ? "" : "-H m ") + option + " /var/lib/time\u0000trim\n");
+        String m = error("--options", f.toString());
+        assertEquals(f + ": " + name + ": path must not contain a NUL character", m);
+        documented(m);
+    }
+
+    @Test
+    void wordsSplitOnBlanksAndNewlinesWithCommentsToTheEndOfTheLine() {
+        assertEquals(List.of("-H", "a#b", "-r", "60", "-d"),
+                OptionsParser.words("  -H\ta#b # -x ignored\r\n#whole line\n-r 60\f-d\u000B"));
+        assertEquals(List.of(), OptionsParser.words(""));
+        assertEquals(List.of(), OptionsParser.words("#"));
+        assertEquals(List.of("\u0000"), OptionsParser.words("\u0000"));
+    }
+
+    @Test
+    void theTextOfAnOptionsFileParsesWithoutAnyFile() throws UsageException {
+        Options o = ((Invocation.Run) parser().parse(List.of("-r", "60"), "-H text-master -r 300\n")).options();
+        assertEquals("text-master", o.master());
+        assertEquals(60_000_000_000L, o.rateNanos(), "the command line wins");
+        UsageException e = assertThrows(UsageException.class, () -> parser().parse(List.of(), "-H m -P a\u0000b"));
+        assertEquals(dir.resolve("no-such-default.options") + ": -P: path must not contain a NUL character",
+                e.getMessage());
+    }
+
+    // ---- least privilege (-u)
+
+    @Test
+    void userComesFromTheCommandLineOrTheOptionsFileAndIsDescribed() throws UsageException, IOException {
+        Options none = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m"))).options();
+        assertEquals(Optional.empty(), none.user());
+        assertTrue(!none.describe().contains("-u "), none.describe());
+        Options cmd = ((Invocation.Run) parser(dir.resolve("absent")).parse(List.of("-H", "m", "-u", "_chrony")))
+                .options();
+        assertEquals(Optional.of("_chrony"), cmd.user());
+        assertTrue(cmd.describe().endsWith(" -u _chrony"), cmd.describe());
+        Path f = file("timeslave.options", "-H m\n-u timeslave\n");
+        assertEquals(Optional.of("timeslave"), ((Invocation.Run) parser(f).parse(List.of())).options().user());
+        assertEquals(Optional.of("root"), ((Invocation.Run) parser(f).parse(List.of("-u", "root"))).options().user());
     }
 }

@@ -81,6 +81,10 @@ public final class TimeslaveProcess implements AutoCloseable {
     private static ProcessBuilder timeslave(List<String> args) throws IOException {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--options", "/dev/null"));
+        if (!args.contains("-u")) {
+            // Run as root, a daemon would become nobody, then fail to open the test's root-owned pty.
+            all.addAll(List.of("-u", "root"));
+        }
         return java(Main.class.getName(), all);
     }
 

@@ -90,4 +90,45 @@ class LeapSecondsFileTest {
         assertEquals(IERS_2025.toString(), LeapSecondsFile.load(IERS_2025, old, log).file(), "an older fallback is not used");
         assertEquals(List.of(), lines);
     }
+
+    // ---- issue 9, failure 7: a file that killed or hung the daemon is one error line and no table
+
+    @Test
+    void aHugeFileIsOneErrorAndNoTable() throws IOException {
+        Path huge = HostileFiles.sparse(dir.resolve("leap-seconds.list"), 100L << 20);
+        assertNull(LeapSecondsFile.load(huge, null, log));
+        assertEquals(List.of("ERR leap-seconds file " + huge + " unreadable: larger than 262144 bytes; no leap seconds"
+                + " will be announced"), lines);
+    }
+
+    @Test
+    void aFifoIsOneErrorAndNoTableWithoutHanging() throws Exception {
+        Path fifo = HostileFiles.fifo(dir.resolve("leap-seconds.list"));
+        assertNull(HostileFiles.withoutHanging(fifo, () -> LeapSecondsFile.load(fifo, null, log)));
+        assertEquals(List.of("ERR leap-seconds file " + fifo + " unreadable: not a regular file (a FIFO); no leap"
+                + " seconds will be announced"), lines);
+    }
+
+    @Test
+    void aFifoAsTheFallbackIsPassedOver() throws Exception {
+        Path fifo = HostileFiles.fifo(dir.resolve("fallback.list"));
+        LeapPlanner.Table t = HostileFiles.withoutHanging(fifo, () -> LeapSecondsFile.load(IERS_2025, fifo, log));
+        assertEquals(IERS_2025.toString(), t.file());
+        assertEquals(List.of(), lines);
+    }
+
+    @Test
+    void aFileJustWithinTheCapIsRead() throws IOException {
+        String comment = "#" + " ".repeat(LeapSecondsFile.MAX_FILE_BYTES - FILE_2015.length() - 2) + "\n";
+        Path p = Files.writeString(dir.resolve("padded.list"), comment + FILE_2015);
+        assertEquals(LeapSecondsFile.MAX_FILE_BYTES, Files.size(p));
+        assertEquals(p.toString(), LeapSecondsFile.load(p, null, log).file());
+        assertEquals(List.of(), lines);
+    }
+
+    @Test
+    void parseTakesAnyLineEnding() throws Exception {
+        byte[] crlf = FILE_2015.replace("\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(3_691_872_000L - 2_208_988_800L, LeapSecondsFile.parse(crlf).expiresPosixSeconds());
+    }
 }

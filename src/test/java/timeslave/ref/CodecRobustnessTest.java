@@ -60,6 +60,18 @@ class CodecRobustnessTest {
         byte[] valid = TaiclockPacket.reply(request, new timeslave.time.Tai64(0x400000006592008AL, 123_456_500, 0));
         hammer("TaiclockPacket", valid, b -> TaiclockPacket.decodeReply(b, request));
         hammer("TaiclockPacket server", request, b -> TaiclockPacket.reply(b, new timeslave.time.Tai64(1L << 62, 0, 0)));
+        // any label that decodes either converts to POSIX ns or is refused with IllegalArgumentException, never wraps
+        hammer("TAI64 label to POSIX", valid, b -> {
+            timeslave.time.Tai64 t = TaiclockPacket.decodeReply(b, request);
+            try {
+                long ns = t.toPosixNanos(10);
+                if (Math.floorDiv(ns, 1_000_000_000L) != t.label() - timeslave.time.Tai64.EPOCH_LABEL - 10) {
+                    throw new AssertionError("label " + Long.toHexString(t.label()) + " wrapped to " + ns);
+                }
+            } catch (IllegalArgumentException refused) {
+                throw new BadReply("bad-label", refused.getMessage());
+            }
+        });
     }
 
     @Test

@@ -36,10 +36,16 @@ public final class FakeUdpServer implements AutoCloseable {
         public void sendFromOtherPort(byte[] data) throws IOException {
             impostor.send(new DatagramPacket(data, data.length, client));
         }
+
+        /** Sends from 127.0.0.2 on the server's own port number (another host on the same port). */
+        public void sendFromOtherAddress(byte[] data) throws IOException {
+            otherHost().send(new DatagramPacket(data, data.length, client));
+        }
     }
 
     private final DatagramSocket socket;
     private final DatagramSocket impostor;
+    private DatagramSocket otherHost;
     private final Thread thread;
     public final AtomicInteger requests = new AtomicInteger();
 
@@ -66,6 +72,13 @@ public final class FakeUdpServer implements AutoCloseable {
         thread.start();
     }
 
+    private synchronized DatagramSocket otherHost() throws IOException {
+        if (otherHost == null) {
+            otherHost = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), socket.getLocalPort()));
+        }
+        return otherHost;
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
@@ -74,6 +87,11 @@ public final class FakeUdpServer implements AutoCloseable {
     public void close() {
         socket.close();
         impostor.close();
+        synchronized (this) {
+            if (otherHost != null) {
+                otherHost.close();
+            }
+        }
         try {
             thread.join(2000);
         } catch (InterruptedException e) {

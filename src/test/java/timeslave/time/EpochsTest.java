@@ -70,4 +70,50 @@ class EpochsTest {
         assertEquals(2_000_000L, Epochs.wrapHalfDayNanos(1_000_000L - (Epochs.NANOS_PER_DAY - 1_000_000L)));
         assertEquals(-Epochs.NANOS_PER_DAY / 2, Epochs.wrapHalfDayNanos(Epochs.NANOS_PER_DAY / 2));
     }
+
+    @Test
+    void theSaneWindowRunsFromTheReleaseToTheEndOfItsEra() {
+        long local = Instant.parse("2026-12-06T00:00:00Z").getEpochSecond() * NS;
+        assertEquals(null, Epochs.outsideSaneWindow(local + 3600 * NS, local));
+        assertEquals("2025-12-31T23:59:59Z is before 2026-01-01T00:00:00Z, this release's date",
+                Epochs.outsideSaneWindow(Epochs.RELEASE_POSIX_SECONDS * NS - 1, local));
+        assertEquals("2036-02-07T06:28:16Z is past 2036-02-07T06:28:16Z, the end of the era this release trusts",
+                Epochs.outsideSaneWindow(Epochs.RELEASE_ERA_END_POSIX_SECONDS * NS, local));
+        // a clock booted at 1970 is put right: the window does not depend on it before the era end
+        assertEquals(null, Epochs.outsideSaneWindow(local, 0));
+        // once the local clock has passed 2036, the era nearest it is trusted instead
+        long y2040 = Instant.parse("2040-01-01T00:00:00Z").getEpochSecond() * NS;
+        assertEquals(null, Epochs.outsideSaneWindow(y2040 + 86_400 * NS, y2040));
+    }
+
+    @Test
+    void wireSecondsAreReadInTheEraThatBeginsAtTheReleaseWhateverTheLocalClock() {
+        long jan2027 = Instant.parse("2027-01-01T00:00:00Z").getEpochSecond();
+        long wire = Epochs.wire32FromPosixSeconds(jan2027);
+        for (long local : new long[] {0, jan2027, Instant.parse("2090-01-01T00:00:00Z").getEpochSecond()}) {
+            assertEquals(jan2027, Epochs.posixSecondsFromWire32(wire, Epochs.eraPivotPosixSeconds(local)), "local " + local);
+        }
+    }
+
+    @Test
+    void randomWireSecondsMostlyFallOutsideTheWindow() {
+        // issue 9 failure 3: 4 random RFC 868 bytes were believed 5 times in 6
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        long local = Instant.parse("2026-12-06T00:00:00Z").getEpochSecond();
+        int inside = 0;
+        for (int i = 0; i < 100_000; i++) {
+            long s = Epochs.posixSecondsFromWire32(random.nextLong(1L << 32), Epochs.eraPivotPosixSeconds(local));
+            if (Epochs.outsideSaneWindow(s * NS, local * NS) == null) {
+                inside++;
+            }
+        }
+        assertEquals(0.074, inside / 100_000.0, 0.01, "about 10 of the era's 136 years are believed");
+    }
+
+    @Test
+    void sentinelsAreZeroAndAllOnes() {
+        org.junit.jupiter.api.Assertions.assertTrue(Epochs.sentinelWire32(0));
+        org.junit.jupiter.api.Assertions.assertTrue(Epochs.sentinelWire32(0xFFFF_FFFFL));
+        org.junit.jupiter.api.Assertions.assertFalse(Epochs.sentinelWire32(0xE93C7F00L));
+    }
 }

@@ -46,6 +46,18 @@ class Tai64Test {
         assertFalse(Tai64.unpack(HEX.parseHex("000000006592008A0000000000000000"), 0).validLabel());
     }
 
+    @Test
+    void labelsThatDoNotFitInPosixNanosAreRefusedNotWrapped() {
+        // issue 9 failure 3: label 0x7fff…ff gave −1 796 509 915 s
+        Tai64 huge = Tai64.unpack(HEX.parseHex("7FFFFFFFFFFFFFFF0000000000000000"), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> huge.toPosixNanos(10));
+        assertEquals("TAI64 label 7fffffffffffffff does not fit in POSIX nanoseconds", e.getMessage());
+        // a label that wraps to "now" modulo 2^64 ns
+        assertThrows(IllegalArgumentException.class, () -> new Tai64(Tai64.EPOCH_LABEL + 10 + 18_446_744_074L, 0, 0).toPosixNanos(10));
+        assertThrows(IllegalArgumentException.class, () -> new Tai64(-1, 0, 0).toPosixNanos(10));
+        assertEquals(9_200_000_000L * 1_000_000_000L, new Tai64(Tai64.EPOCH_LABEL + 10 + 9_200_000_000L, 0, 0).toPosixNanos(10));
+    }
+
     private static Instant ofNanos(long ns) {
         return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
     }

@@ -95,7 +95,7 @@ public final class BenchRealKernel {
         String run;
         if (who.equals("timeslave")) {
             run = "timeout -s TERM " + seconds + " " + GuestCommands.timeslave() + " -B -d -H sntp:" + hostPort
-                    + " -r 16 --syslog none -P timetrim > daemon.log 2>&1\n";
+                    + " -r 16 -u root --syslog none -P timetrim > daemon.log 2>&1\n";
         } else {
             ExternalServer.assumeBinary(ExternalServer.CHRONYD);
             run = "cat > chrony.conf <<EOF\nserver " + to.getHostString() + " port " + to.getPort()

@@ -31,7 +31,7 @@ class RealKernelDaemonTest {
             String adjtimex = GuestCommands.adjtimex();
             String run = GuestCommands.kernelStateLoop("kstate.log")
                     + "timeout -s TERM " + RUN_SECONDS + " " + GuestCommands.timeslave() + " -B -d -H " + master.sntpName()
-                    + " -r 5 --syslog none -P timetrim > daemon.log 2>&1\n"
+                    + " -r 5 -u root --syslog none -P timetrim > daemon.log 2>&1\n"
                     + "echo \"daemon exited $?\"\n"
                     + "sleep 2\n"
                     + adjtimex + " -p | tr -s ' \\n' ' ' > after-term.log\n"

@@ -28,7 +28,7 @@ class RealKernelLeapTest {
     private static String run(String mode) {
         return GuestCommands.kernelStateLoop("kstate.log")
                 + "timeout -s TERM " + RUN_SECONDS + " " + GuestCommands.timeslave() + " -B -d -H sntp:127.0.0.1:9"
-                + " -r 60 --syslog none --leap " + mode + " --leap-seconds leap-seconds.list > daemon.log 2>&1\n"
+                + " -r 60 -u root --syslog none --leap " + mode + " --leap-seconds leap-seconds.list > daemon.log 2>&1\n"
                 + "kill $KSTATE\n";
     }
 

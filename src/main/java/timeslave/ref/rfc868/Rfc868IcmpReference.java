@@ -12,6 +12,7 @@ import timeslave.log.Log;
 import timeslave.time.MeasurementException;
 import timeslave.time.MeasurementException.Kind;
 import timeslave.time.Reference;
+import timeslave.ref.DateWindow;
 import timeslave.ref.ReferenceConfig;
 import timeslave.ref.sntp.BadReply;
 import timeslave.ref.sntp.FailureLog;
@@ -52,6 +53,8 @@ public final class Rfc868IcmpReference implements Reference {
     private final Rejects rejects;
     private final FailureLog dateFailures;
     private final FailureLog icmpFailures;
+    /** ICMP alone, with no date, relies on the local clock's date: it too must lie in the sane window. */
+    private final DateWindow aloneDates;
     private final int id;
     private int nextSequence = 1;
     private boolean loggedIcmpAlone;
@@ -72,6 +75,7 @@ public final class Rfc868IcmpReference implements Reference {
         this.rejects = new Rejects(log, name);
         this.dateFailures = new FailureLog(log, config.quiet());
         this.icmpFailures = new FailureLog(log, config.quiet());
+        this.aloneDates = new DateWindow(log, name + " (ICMP alone, by the local date)");
         try {
             this.timeService = new TimeService(name, new InetSocketAddress(host, config.timePort()),
                     config.dateWaitNanos(), config.forcedYear(), time, log, rejects);
@@ -132,9 +136,21 @@ public final class Rfc868IcmpReference implements Reference {
             icmpFailures.failed(msg);
             throw new MeasurementException(Kind.UNREACHABLE, msg);
         }
+        Sample fine;
+        try {
+            fine = Probe.reduce(name, probes, ICMP_RESOLUTION_NANOS, ICMP_RESOLUTION_NANOS);
+        } catch (MeasurementException e) {
+            icmpFailures.failed(e.getMessage());
+            throw e;
+        }
         icmpFailures.succeeded(name + " answers ICMP again");
-        Sample fine = Probe.reduce(name, probes, ICMP_RESOLUTION_NANOS, ICMP_RESOLUTION_NANOS);
         if (date == null) {
+            try {
+                aloneDates.check(fine.localNanos() + fine.offsetNanos(), fine.localNanos());
+            } catch (BadReply bad) {
+                rejects.reject(bad);
+                throw new MeasurementException(Kind.BAD_REPLY, name + ": " + bad.getMessage());
+            }
             if (!loggedIcmpAlone) {
                 log.notice("using ICMP timestamps alone for " + name + ": no date, so the local clock is assumed right to +-12 h");
                 loggedIcmpAlone = true;
@@ -236,6 +252,12 @@ public final class Rfc868IcmpReference implements Reference {
         long hold = Epochs.wrapHalfDayNanos(t - r);
         if (hold < 0) {
             throw new BadReply("reversed", "server transmit " + reply.transmit() + " ms before its receive " + reply.receive());
+        }
+        // A server cannot hold the request longer than it took to come back, beyond the 1 ms its fields count
+        // in: such a reply is refused, never clamped to delay 0 (RFC 5905 §8 form, as for SNTP).
+        if (hold > (t4 - t1) + ICMP_RESOLUTION_NANOS) {
+            throw new BadReply("hold-exceeds-round-trip", "server held the request " + (t - r) / Epochs.NANOS_PER_MILLI
+                    + " ms, round trip " + (t4 - t1) + " ns");
         }
         long out = Epochs.wrapHalfDayNanos(r - Epochs.nanosOfUtDay(t1));
         long back = Epochs.wrapHalfDayNanos(Epochs.nanosOfUtDay(t4) - t);

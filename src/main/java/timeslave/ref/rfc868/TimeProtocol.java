@@ -32,12 +32,15 @@ public final class TimeProtocol {
     }
 
     /**
-     * Decodes a reply to the server's POSIX second, choosing the era nearest the local clock
-     * (RFC 5905 §6 rule applied to the same 32-bit count, so it keeps working past 2036).
+     * Decodes a reply to the server's POSIX second, choosing the era nearest {@code pivotPosixSeconds}
+     * (RFC 5905 §6 rule applied to the same 32-bit count, so it keeps working past 2036); the
+     * reference passes {@link Epochs#eraPivotPosixSeconds} of the local clock. Never throws anything
+     * but BadReply, for any bytes (a fuzzing entry point).
      *
-     * @throws BadReply truncated or oversized if the reply is not exactly 4 bytes
+     * @throws BadReply truncated or oversized if the reply is not exactly 4 bytes; sentinel for the values
+     *                  0 and 0xFFFFFFFF, which mean "no time" rather than 2036-02-07
      */
-    public static long decode(byte[] reply, long localPosixSeconds) throws BadReply {
+    public static long decode(byte[] reply, long pivotPosixSeconds) throws BadReply {
         if (reply.length < MESSAGE_BYTES) {
             throw new BadReply("truncated", reply.length + " bytes, want " + MESSAGE_BYTES);
         }
@@ -45,7 +48,10 @@ public final class TimeProtocol {
             throw new BadReply("oversized", reply.length + " bytes, want " + MESSAGE_BYTES);
         }
         long seconds1900 = ((reply[0] & 0xFFL) << 24) | ((reply[1] & 0xFFL) << 16) | ((reply[2] & 0xFFL) << 8) | (reply[3] & 0xFFL);
-        return Epochs.posixSecondsFromWire32(seconds1900, localPosixSeconds);
+        if (Epochs.sentinelWire32(seconds1900)) {
+            throw new BadReply("sentinel", String.format("RFC 868 value 0x%08x is a sentinel, not a date", seconds1900));
+        }
+        return Epochs.posixSecondsFromWire32(seconds1900, pivotPosixSeconds);
     }
 
     /** Encodes a POSIX second as the 4-byte reply (for test servers). */

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.OptionalInt;
 import java.util.Set;
 import timeslave.log.Log;
+import timeslave.ref.DateWindow;
 import timeslave.ref.sntp.BadReply;
 import timeslave.ref.sntp.Probe;
 import timeslave.ref.sntp.Rejects;
@@ -27,6 +28,8 @@ public final class TimeService implements AutoCloseable {
     public static final int UDP_TRIES = 3;
     /** A whole-second server clock read at an unknown point of its second: ±0.5 s around its middle. */
     static final long HALF_SECOND_NANOS = Epochs.NANOS_PER_SECOND / 2;
+    /** Reasons after which the server is not asked again this pass: its date, not the network, is wrong. */
+    private static final Set<String> REFUSED_DATES = Set.of("bad-date", "sentinel");
 
     private final InetSocketAddress server;
     private final long waitNanos;
@@ -37,6 +40,7 @@ public final class TimeService implements AutoCloseable {
     private final Rejects rejects;
     private final UdpPort udp;
     private final Set<String> loggedOnce = new HashSet<>();
+    private final DateWindow dates;
     private String lastFailure;
 
     public TimeService(String host, InetSocketAddress server, long waitNanos, OptionalInt forcedYear, TimeSource time,
@@ -49,6 +53,7 @@ public final class TimeService implements AutoCloseable {
         this.log = log;
         this.rejects = rejects;
         this.udp = new UdpPort(server, time);
+        this.dates = new DateWindow(log, host);
     }
 
     /** Why the last {@link #date()} returned null ("no answer over UDP or TCP", "bad-year …"). */
@@ -80,16 +85,25 @@ public final class TimeService implements AutoCloseable {
                         lastFailure = bad.detail;
                         return null;
                     }
+                    if (REFUSED_DATES.contains(bad.reason)) {
+                        lastFailure = "refusing the date: " + bad.detail;   // logged by DateWindow
+                        return null;
+                    }
                 }
             }
         }
         return tcp();
     }
 
+    /**
+     * The TCP fallback, within one -W for connecting and reading together: a server that drips its 4
+     * bytes slowly, sends more, or never closes gives up nothing but that one wait. The reply is the 4 bytes
+     * read by the deadline; a 5th byte before it makes the reply oversized.
+     */
     private Probe tcp() {
+        long deadlineMono = time.monotonicNanos() + waitNanos;
         try (Socket s = new Socket()) {
             int waitMillis = (int) Math.max(1, waitNanos / Epochs.NANOS_PER_MILLI);
-            s.setSoTimeout(waitMillis);
             long t1 = time.realtimeNanos();
             long t1Mono = time.monotonicNanos();
             s.connect(server, waitMillis);
@@ -99,7 +113,17 @@ public final class TimeService implements AutoCloseable {
             long t4 = 0;
             long t4Mono = 0;
             while (n < buf.length) {
-                int r = in.read(buf, n, buf.length - n);
+                long leftMillis = (deadlineMono - time.monotonicNanos()) / Epochs.NANOS_PER_MILLI;
+                if (leftMillis <= 0) {
+                    break;
+                }
+                s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
+                int r;
+                try {
+                    r = in.read(buf, n, buf.length - n);
+                } catch (SocketTimeoutException e) {
+                    break;
+                }
                 if (r < 0) {
                     break;
                 }
@@ -109,6 +133,14 @@ public final class TimeService implements AutoCloseable {
                 }
                 n += r;
             }
+            if (n == 0) {
+                lastFailure = "no answer over udp, tcp timed out";
+                return null;
+            }
+            if (n < TimeProtocol.MESSAGE_BYTES) {
+                t4 = time.realtimeNanos();
+                t4Mono = time.monotonicNanos();
+            }
             return probe(Arrays.copyOf(buf, n), t1, t1Mono, t4, t4Mono);
         } catch (SocketTimeoutException e) {
             lastFailure = "no answer over udp, tcp timed out";
@@ -116,15 +148,34 @@ public final class TimeService implements AutoCloseable {
             lastFailure = "no answer over udp, tcp: " + e.getMessage();
         } catch (BadReply bad) {
             rejects.reject(bad);
-            lastFailure = bad.getMessage();
+            lastFailure = REFUSED_DATES.contains(bad.reason) ? "refusing the date: " + bad.detail : bad.getMessage();
         }
         return null;
     }
 
-    /** Decodes and year-checks one reply into a coarse probe (offset = server − local, bound 0.5 s + delay/2). */
+    /**
+     * Decodes, date-checks and year-checks one reply into a coarse probe (offset = server − local, bound
+     * 0.5 s + delay/2). The date must lie in the sane window ({@link DateWindow}); with a forced year it is
+     * checked after being moved into that year, without one before the year rule (which it then implies).
+     */
     private Probe probe(byte[] reply, long t1, long t1Mono, long t4, long t4Mono) throws BadReply {
-        long serverSeconds = TimeProtocol.decode(reply, Math.floorDiv(t1, Epochs.NANOS_PER_SECOND));
+        long local = Math.floorDiv(t1, Epochs.NANOS_PER_SECOND);
+        long serverSeconds;
+        try {
+            serverSeconds = TimeProtocol.decode(reply, Epochs.eraPivotPosixSeconds(local));
+        } catch (BadReply bad) {
+            if (bad.reason.equals("sentinel")) {
+                dates.refuse(bad.reason, bad.detail);
+            }
+            throw bad;
+        }
+        if (forcedYear.isEmpty()) {
+            dates.check(serverSeconds * Epochs.NANOS_PER_SECOND, t1);
+        }
         TimeProtocol.Date date = TimeProtocol.checkYear(serverSeconds, forcedYear, host);
+        if (forcedYear.isPresent()) {
+            dates.check(date.posixSeconds() * Epochs.NANOS_PER_SECOND, t1);
+        }
         if (date.yearNote() != null && loggedOnce.add(date.yearNote())) {
             log.notice(date.yearNote());
         }

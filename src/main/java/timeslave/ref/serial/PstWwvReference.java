@@ -1,6 +1,8 @@
 package timeslave.ref.serial;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import timeslave.time.Sample;
 import timeslave.log.Log;
 import timeslave.time.MeasurementException;
@@ -13,8 +15,10 @@ import timeslave.time.TimeSource;
  * <p>Timing: the reply is correct at its last bit. That instant lies between the earliest the
  * line allows (command sent + (6 + 13) character times) and the arrival of the 13th byte (or of
  * the first byte + 12 character times, if sooner); the sample is the middle of that interval,
- * and half its width goes into the error bound. Of {@link #QUERIES} good replies the one with
- * the narrowest interval is kept, as OpenNTPD keeps the lowest-delay reply.
+ * and half its width goes into the error bound. A reply complete sooner than the line allows belongs to
+ * an earlier query and is refused; after a query with no complete reply the line is let settle so a late
+ * reply is not read as the next one's. Of {@link #QUERIES} good replies the agreeing majority decides and
+ * the one with the narrowest interval is kept ({@link #agreeing}), as OpenNTPD keeps the lowest-delay reply.
  */
 public final class PstWwvReference extends SerialReference {
 
@@ -30,6 +34,10 @@ public final class PstWwvReference extends SerialReference {
      */
     static final long RECEIVER_ERROR_NANOS = 1_000_000L;
 
+    /** How long a query may take before it counts as unanswered (timeslave's deadline): the settling window after it. */
+    static final long QUERY_WINDOW_NANOS = SerialTiming.replyDeadlineNanos(PstQa.COMMAND.length, PstQa.REPLY_LENGTH,
+            SerialTiming.WWV_MARGIN_NANOS);
+
     /** Command plus reply characters: the earliest the last reply bit can end after writing. */
     static final long MIN_ROUND_NANOS = (PstQa.COMMAND.length + PstQa.REPLY_LENGTH) * SerialTiming.CHAR_NANOS;
 
@@ -42,12 +50,11 @@ public final class PstWwvReference extends SerialReference {
         byte[] buf = new byte[PstQa.REPLY_LENGTH];
         ReplyException garbage = null;
         ReplyException complaint = null;
-        Sample best = null;
-        int good = 0;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS && good < QUERIES; attempt++) {
+        List<Sample> good = new ArrayList<>();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && good.size() < QUERIES; attempt++) {
             int n = query(line, PstQa.COMMAND, buf, PstQa.REPLY_LENGTH, SerialTiming.WWV_MARGIN_NANOS);
             if (n < PstQa.REPLY_LENGTH) {
-                resynchronise(line);
+                settle(line, QUERY_WINDOW_NANOS);
             }
             if (n == 0) {
                 continue;
@@ -55,10 +62,11 @@ public final class PstWwvReference extends SerialReference {
             PstQa.Reply reply;
             try {
                 reply = PstQa.decode(buf, n);
+                checkNotTooSoon(PstQa.COMMAND, buf, n);
             } catch (ReplyException e) {
                 log.debug(2, "receiver " + tty + " " + e.getMessage());
                 if (n == PstQa.REPLY_LENGTH) {
-                    resynchronise(line);
+                    settle(line, QUERY_WINDOW_NANOS);
                 }
                 if (e.garbage) {
                     if (garbage == null) {
@@ -73,14 +81,14 @@ public final class PstWwvReference extends SerialReference {
                 complaint = e;
                 continue;
             }
-            Sample s = sample(reply);
-            good++;
-            if (best == null || s.errorNanos() < best.errorNanos()) {
-                best = s;
-            }
+            good.add(sample(reply));
         }
-        if (best != null) {
-            return best;
+        if (!good.isEmpty()) {
+            try {
+                return agreeing(good);
+            } catch (ReplyException e) {
+                throw badReply(e);
+            }
         }
         if (complaint != null) {
             throw badReply(complaint);

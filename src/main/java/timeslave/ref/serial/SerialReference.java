@@ -26,12 +26,23 @@ public abstract class SerialReference implements Reference {
     /** Receivers report milliseconds; the reading may lag the truth by up to one. */
     static final long RESOLUTION_NANOS = 1_000_000L;
 
+    /** Longest settling wait after an unanswered query (a receiver that keeps talking is not waited for longer). */
+    static final long MAX_SETTLE_NANOS = 500_000_000L;
+
+    /**
+     * How much the replies of one measurement may differ beyond their bounds per ns between them: 1 %,
+     * the largest drift -D allows by default, so a local clock slewing or drifting fast is not called a liar.
+     */
+    static final long AGREEMENT_DRIFT_DIVISOR = 100;
+
     protected final String tty;
     protected final TimeSource time;
     protected final Log log;
     protected final YearRule.Context years;
     private final SerialLine.Opener opener;
     private final Set<String> notesLogged = new HashSet<>();
+    /** The random part of {@link #settle}: fixed per tty, so replays and tests repeat; no receiver can see it. */
+    private final java.util.SplittableRandom settleRandom;
     private SerialLine line;
     private boolean failing;
 
@@ -49,6 +60,7 @@ public abstract class SerialReference implements Reference {
         this.years = years;
         this.time = time;
         this.log = log;
+        this.settleRandom = new java.util.SplittableRandom(tty.hashCode());
     }
 
     /**
@@ -180,6 +192,75 @@ public abstract class SerialReference implements Reference {
                 && time.monotonicNanos() < end) {
             // keep discarding
         }
+    }
+
+    /**
+     * After a query that got no complete reply: waits until the line has been quiet for a whole reply
+     * window ({@code windowNanos}, the query's own deadline) plus a random part of one more, at most
+     * {@link #MAX_SETTLE_NANOS}. A reply that comes late is swallowed here rather than read as the next
+     * query's; the random part keeps a receiver that is later still from lining its stale replies up
+     * with our requests at a fixed distance (such replies then disagree, see {@link #agreeing}).
+     */
+    protected void settle(SerialLine l, long windowNanos) throws IOException {
+        long quiet = windowNanos + settleRandom.nextLong(windowNanos + 1);
+        long end = time.monotonicNanos() + MAX_SETTLE_NANOS;
+        while (l.discardUntil(Math.min(end, time.monotonicNanos() + quiet)) > 0 && time.monotonicNanos() < end) {
+            // keep discarding
+        }
+    }
+
+    /**
+     * Refuses a reply that came sooner than the line allows for this command (it belongs to an earlier
+     * request): its first byte cannot be complete before the command and one character have crossed the
+     * line, its last before the command and the whole reply have.
+     *
+     * @throws ReplyException (garbage) "reply to ... sooner than the line allows"
+     */
+    protected void checkNotTooSoon(byte[] command, byte[] reply, int replyChars) throws ReplyException {
+        long first = firstArrivalMono - sentMono;
+        long last = lastArrivalMono - sentMono;
+        long minFirst = (command.length + 1L) * SerialTiming.CHAR_NANOS;
+        long minLast = (long) (command.length + replyChars) * SerialTiming.CHAR_NANOS;
+        if (first < minFirst || last < minLast) {
+            throw ReplyException.garbage(String.format(java.util.Locale.ROOT,
+                    "reply to \"%s\" complete in %.1f ms, sooner than the line allows (%.1f ms at %d baud)",
+                    Quote.bytes(command), last / 1e6, minLast / 1e6, SerialTiming.BAUD), reply, replyChars);
+        }
+    }
+
+    /**
+     * The sample of a measurement's good replies, never decided by one of them: each is an interval
+     * offset ± error (widened by 1 % of the time between the replies), they must all share a point
+     * ({@link timeslave.ref.Agreement}), and the narrowest is kept.
+     *
+     * @throws ReplyException (not garbage) "replies disagree beyond their bounds: ..."
+     */
+    protected static Sample agreeing(java.util.List<Sample> good) throws ReplyException {
+        int n = good.size();
+        long first = good.stream().mapToLong(Sample::monoNanos).min().orElseThrow();
+        long last = good.stream().mapToLong(Sample::monoNanos).max().orElseThrow();
+        long drift = (last - first) / AGREEMENT_DRIFT_DIVISOR;
+        long[] offsets = new long[n];
+        long[] errors = new long[n];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = good.get(i).offsetNanos();
+            errors[i] = good.get(i).errorNanos() + drift;
+        }
+        boolean[] agree = timeslave.ref.Agreement.largestAgreeingSet(offsets, errors);
+        int agreeing = timeslave.ref.Agreement.count(agree);
+        if (agreeing < n) {
+            throw new ReplyException(String.format(java.util.Locale.ROOT,
+                    "replies disagree beyond their bounds: only %d of %d agree (offsets %+.6f to %+.6f s)", agreeing, n,
+                    java.util.Arrays.stream(offsets).min().orElseThrow() / 1e9,
+                    java.util.Arrays.stream(offsets).max().orElseThrow() / 1e9));
+        }
+        Sample best = null;
+        for (int i = 0; i < n; i++) {
+            if (best == null || good.get(i).errorNanos() < best.errorNanos()) {
+                best = good.get(i);
+            }
+        }
+        return best;
     }
 
     /** Logs a remark about the receiver once per distinct text (WARNING). */

@@ -1,7 +1,9 @@
 package timeslave.ref.serial;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import timeslave.time.Sample;
 import timeslave.log.Log;
 import timeslave.time.MeasurementException;
@@ -14,8 +16,16 @@ import timeslave.time.TimeSource;
  *
  * <p>Timing: the clock latches its time 9.5 bit times after the start of the 'T' (the manual's
  * "9 bits after the middle of the start bit"); the 'T' starts when it is written, so the
- * local instant is the clock read before writing plus {@link #LATCH_NANOS}. Of {@link #QUERIES}
- * requests, the one whose reply came soonest after the line allows is kept.
+ * local instant is the clock read before writing plus {@link #LATCH_NANOS}.
+ *
+ * <p>Pairing: the protocol has no request identity, so each reply is paired with its 'T' by timing. A
+ * reply complete sooner than 'T' and 20 characters take on the line (21.9 ms) belongs to an earlier
+ * request, and one complete more than {@link #MAX_REPLY_LATENCY_NANOS} later than that is not this
+ * request's in time: both are refused; the first, waking 'T' must be answered in full within its deadline
+ * too. After any 'T' without such a reply the dialogue stops (the pairing
+ * is in doubt), the line is let settle (quiet for a whole reply window and a random part of another) so
+ * that a late reply is not read as a later request's, and the next dialogue starts from the ^C resync.
+ * Of up to {@link #QUERIES} good replies, all must agree and the narrowest is kept ({@link #agreeing}).
  */
 public final class Tt600Reference extends SerialReference {
 
@@ -42,6 +52,17 @@ public final class Tt600Reference extends SerialReference {
 
     /** The pause after the first ^C, before ^C CR. */
     static final long RESYNC_PAUSE_NANOS = 20_000_000L;
+
+    /**
+     * How much later than 'T' and 20 characters take a reply may be complete and still be this 'T''s: the
+     * clock answers at once, and 20 ms covers a USB serial adapter's latency timer (16 ms by default).
+     * Within it, the lateness widens the bound; beyond it, the reply is refused.
+     */
+    static final long MAX_REPLY_LATENCY_NANOS = 20_000_000L;
+
+    /** How long a 'T' may take before it counts as unanswered (timeslave's deadline): the settling window after it. */
+    static final long TIME_QUERY_WINDOW_NANOS = SerialTiming.replyDeadlineNanos(1, Tt600Codec.TIME_REPLY_LENGTH,
+            SerialTiming.TT600_MARGIN_NANOS);
 
     /** Longest setting reply we accept ("F69 STANDARD\r\n" and the like). */
     static final int MAX_LINE = 32;
@@ -76,7 +97,7 @@ public final class Tt600Reference extends SerialReference {
                 log.debug(2, "receiver " + tty + " " + e.getMessage());
             }
             configured = false;
-            resynchronise(line);
+            settle(line, TIME_QUERY_WINDOW_NANOS);
         }
         if (garbage != null) {
             throw badReply(garbage);
@@ -107,40 +128,36 @@ public final class Tt600Reference extends SerialReference {
         long yearMono = lastArrivalMono;
 
         line.write(Tt600Codec.TIME_ON_REQUEST);
-        // The clock is slow to enter F09: the first 'T' is only to wake it; its reply is dropped.
-        query(line, Tt600Codec.TIME_REQUEST, buf, Tt600Codec.TIME_REPLY_LENGTH,
-                SerialTiming.TT600_MARGIN_NANOS + Tt600Codec.TIME_ON_REQUEST.length * SerialTiming.CHAR_NANOS);
+        // The clock is slow to enter F09: the first 'T' is only to wake it; its reply is dropped. It must
+        // still come in full and in time, or a late reply to it could be taken for the next 'T''s.
+        long wakeMargin = SerialTiming.TT600_MARGIN_NANOS + Tt600Codec.TIME_ON_REQUEST.length * SerialTiming.CHAR_NANOS;
+        int woke = query(line, Tt600Codec.TIME_REQUEST, buf, Tt600Codec.TIME_REPLY_LENGTH, wakeMargin);
+        if (woke == 0) {
+            return null;
+        }
+        if (woke < Tt600Codec.TIME_REPLY_LENGTH) {
+            Tt600Codec.decodeTime(buf, woke);   // throws: truncated
+        }
+        checkNotTooSoon(Tt600Codec.TIME_REQUEST, buf, woke);
 
-        Sample best = null;
-        ReplyException garbage = null;
-        int good = 0;
-        for (int i = 0; i < MAX_TIME_REQUESTS && good < QUERIES; i++) {
+        List<Sample> good = new ArrayList<>();
+        for (int i = 0; i < MAX_TIME_REQUESTS && good.size() < QUERIES; i++) {
             Sample s;
             try {
                 s = timeQuery(line, buf, f68Year, yearMono);
             } catch (ReplyException e) {
-                if (!e.garbage) {
+                if (!e.garbage || good.isEmpty()) {
                     throw e;
                 }
-                if (garbage == null) {
-                    garbage = e;
-                }
                 log.debug(2, "receiver " + tty + " " + e.getMessage());
-                resynchronise(line);
-                continue;
+                break;   // the pairing of requests and replies is in doubt: keep what came before
             }
             if (s == null) {
-                continue;
+                break;
             }
-            good++;
-            if (best == null || s.errorNanos() < best.errorNanos()) {
-                best = s;
-            }
+            good.add(s);
         }
-        if (best == null && garbage != null) {
-            throw garbage;
-        }
-        return best;
+        return good.isEmpty() ? null : agreeing(good);
     }
 
     /** One 'T': the sample, or null on silence. */
@@ -152,6 +169,13 @@ public final class Tt600Reference extends SerialReference {
             return null;
         }
         Tt600Codec.TimeReply t = Tt600Codec.decodeTime(buf, n);
+        checkNotTooSoon(Tt600Codec.TIME_REQUEST, buf, n);
+        long took = lastArrivalMono - sentMono;
+        if (took > REPLY_ROUND_NANOS + MAX_REPLY_LATENCY_NANOS) {
+            throw ReplyException.garbage(String.format(java.util.Locale.ROOT,
+                    "reply to \"T\" complete in %.1f ms, later than a reply to it can be (%.1f ms)", took / 1e6,
+                    (REPLY_ROUND_NANOS + MAX_REPLY_LATENCY_NANOS) / 1e6), buf, n);
+        }
         if (t.quality() == '?') {
             throw new ReplyException("has no reference (quality '?')");
         }

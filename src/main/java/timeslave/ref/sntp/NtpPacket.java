@@ -1,6 +1,7 @@
 package timeslave.ref.sntp;
 
 import java.nio.charset.StandardCharsets;
+import timeslave.time.Epochs;
 
 /**
  * The NTPv4 header (RFC 5905 §7.3, PROTOCOLS.md §4.2): builds client requests and decodes and checks
@@ -35,6 +36,8 @@ public record NtpPacket(int leap, int version, int mode, int stratum, int poll, 
     public static final int STRATUM_UNSYNCHRONIZED = 16;
     /** RFC 4330 §5 optional check and RFC 5905 MAXDIST: root delay and dispersion each below 1 s (16.16 units). */
     public static final long MAX_ROOT_16_16 = 1L << 16;
+    /** Coarsest precision believed, log2 s: 0 = 1 s, as the root distance limit; a coarser claim would widen every bound. */
+    public static final int MAX_PRECISION_LOG2 = 0;
 
     /** A client-mode request: byte 0 = 0x23 (LI 0, VN 4, mode 3), transmit = {@code transmitNonce}, all else 0. */
     public static byte[] request(long transmitNonce) {
@@ -51,8 +54,11 @@ public record NtpPacket(int leap, int version, int mode, int stratum, int poll, 
      * a KoD counts only if it answers our own request.
      *
      * @param expectedOrigin the transmit value of the outstanding request; 0 if none is outstanding
+     * <p>Never throws anything but BadReply, for any bytes (a fuzzing entry point).
+     *
      * @throws BadReply with reasons truncated, oversized, wrong-mode, wrong-version, wrong-origin,
-     *                  zero-transmit, zero-receive, unsynchronized, leap-alarm, root-distance
+     *                  zero-transmit, zero-receive, sentinel (a receive or transmit seconds field of 0 or
+     *                  all ones: "no time", not 2036), unsynchronized, leap-alarm, root-distance, bad-precision
      */
     public static NtpPacket decodeReply(byte[] b, long expectedOrigin) throws BadReply {
         if (b.length < HEADER_BYTES) {
@@ -82,6 +88,10 @@ public record NtpPacket(int leap, int version, int mode, int stratum, int poll, 
         if (p.receive == 0) {
             throw new BadReply("zero-receive", "receive timestamp is 0");
         }
+        if (Epochs.sentinelWire32(p.receive >>> 32) || Epochs.sentinelWire32(p.transmit >>> 32)) {
+            throw new BadReply("sentinel", String.format("receive %016x or transmit %016x is a sentinel, not a date",
+                    p.receive, p.transmit));
+        }
         if (p.stratum >= STRATUM_UNSYNCHRONIZED) {
             throw new BadReply("unsynchronized", "stratum " + p.stratum);
         }
@@ -91,6 +101,9 @@ public record NtpPacket(int leap, int version, int mode, int stratum, int poll, 
         if (p.rootDelay >= MAX_ROOT_16_16 || p.rootDispersion >= MAX_ROOT_16_16) {
             throw new BadReply("root-distance", String.format("root delay %08x, root dispersion %08x (16.16 s), limit 1 s",
                     p.rootDelay, p.rootDispersion));
+        }
+        if (p.precision > MAX_PRECISION_LOG2) {
+            throw new BadReply("bad-precision", "precision 2^" + p.precision + " s, coarser than 1 s");
         }
         return p;
     }
@@ -141,18 +154,21 @@ public record NtpPacket(int leap, int version, int mode, int stratum, int poll, 
         return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
     }
 
-    static long getLong(byte[] b, int off) {
+    /** The big-endian 64-bit field at {@code off} (timestamps). */
+    public static long getLong(byte[] b, int off) {
         return (u32(b, off) << 32) | u32(b, off + 4);
     }
 
-    static void putU32(byte[] b, int off, long v) {
+    /** Writes a big-endian 32-bit field (test servers). */
+    public static void putU32(byte[] b, int off, long v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
         b[off + 3] = (byte) v;
     }
 
-    static void putLong(byte[] b, int off, long v) {
+    /** Writes a big-endian 64-bit field (test servers). */
+    public static void putLong(byte[] b, int off, long v) {
         putU32(b, off, v >>> 32);
         putU32(b, off + 4, v);
     }

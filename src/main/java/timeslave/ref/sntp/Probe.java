@@ -1,12 +1,15 @@
 package timeslave.ref.sntp;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import timeslave.ref.Agreement;
+import timeslave.time.MeasurementException;
 import timeslave.time.Sample;
 
 /**
  * One two-way exchange reduced to offset and delay, and the reduction of a burst of them to one
- * {@link Sample} (OpenNTPD's "lowest delay wins"). Shared by the three network references.
+ * {@link Sample} (all must agree, then OpenNTPD's "lowest delay wins"). Shared by the three network references.
  *
  * @param offsetNanos     reference − local, ns
  * @param delayNanos      round trip minus the server's own holding time, ns (≥ 0)
@@ -16,36 +19,64 @@ import timeslave.time.Sample;
  */
 public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, long localNanos, long monoNanos) {
 
+    /** This probe's interval half-width: the true offset lies within ±delay/2 of the measured one (RFC 5905 §8), widened by the server's own error and the timestamps' resolution. */
+    long errorNanos(long resolutionNanos) {
+        return (delayNanos + 1) / 2 + extraErrorNanos + resolutionNanos;
+    }
+
     /**
-     * Reduces a burst to one sample: keeps the probes whose delay is within {@code keepSlackNanos} of
-     * the smallest, averages their offsets, and bounds the error by
-     * {@code max kept delay/2 + max extra error + resolutionNanos + (max − min kept offset)}:
-     * the true offset of a two-way exchange lies within ±delay/2 of the measured one (RFC 5905 §8),
-     * widened by the timestamps' resolution and by the disagreement among the kept probes.
+     * Reduces a burst to one sample, never letting one probe decide it.
+     *
+     * <ol>
+     * <li>Each probe is an interval offset ± {@link #errorNanos}; an honest server's probes all hold the
+     *     truth, so they share a point ({@link Agreement}).
+     * <li>Unless all of them do, the burst is refused: "replies from NAME disagree beyond their bounds".
+     *     A server that contradicts itself within one burst is not believed for that burst: neither the
+     *     lowest-delay probe nor a majority may overrule the rest, so one reply an hour off among good ones,
+     *     or two colluding among three, yields no sample rather than a vote.
+     * <li>The probes whose delay is within {@code keepSlackNanos} of the smallest are kept (OpenNTPD's
+     *     "lowest delay wins"); the sample is their mean offset, bounded by the largest of their own bounds
+     *     (each holds the truth, so their mean is within the largest of them).
+     * </ol>
      *
      * <p>The local stamps are taken just before the send call and just after the receive call returns,
      * so the time Java spends in those calls only adds to the delay and stays inside delay/2.
+     *
+     * @throws MeasurementException BAD_REPLY when the probes do not all agree
      */
-    public static Sample reduce(String source, List<Probe> probes, long keepSlackNanos, long resolutionNanos) {
+    public static Sample reduce(String source, List<Probe> probes, long keepSlackNanos, long resolutionNanos)
+            throws MeasurementException {
         if (probes.isEmpty()) {
             throw new IllegalArgumentException("no probes to reduce");
+        }
+        int n = probes.size();
+        long[] offsets = new long[n];
+        long[] errors = new long[n];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = probes.get(i).offsetNanos;
+            errors[i] = probes.get(i).errorNanos(resolutionNanos);
+        }
+        boolean[] agree = Agreement.largestAgreeingSet(offsets, errors);
+        int agreeing = Agreement.count(agree);
+        if (agreeing < n) {
+            throw new MeasurementException(MeasurementException.Kind.BAD_REPLY, "replies from " + source
+                    + " disagree beyond their bounds: only " + agreeing + " of " + n + " agree (offsets "
+                    + seconds(Arrays.stream(offsets).min().orElseThrow()) + " to "
+                    + seconds(Arrays.stream(offsets).max().orElseThrow()) + " s)");
         }
         Probe best = probes.stream().min(Comparator.comparingLong(Probe::delayNanos)).orElseThrow();
         List<Probe> kept = probes.stream().filter(p -> p.delayNanos <= best.delayNanos + keepSlackNanos).toList();
         long sum = 0;
-        long minOffset = Long.MAX_VALUE;
-        long maxOffset = Long.MIN_VALUE;
-        long maxDelay = 0;
-        long maxExtra = 0;
+        long error = 1;
         for (Probe p : kept) {
             sum += p.offsetNanos;
-            minOffset = Math.min(minOffset, p.offsetNanos);
-            maxOffset = Math.max(maxOffset, p.offsetNanos);
-            maxDelay = Math.max(maxDelay, p.delayNanos);
-            maxExtra = Math.max(maxExtra, p.extraErrorNanos);
+            error = Math.max(error, p.errorNanos(resolutionNanos));
         }
         long offset = Math.round((double) sum / kept.size());
-        long error = (maxDelay + 1) / 2 + maxExtra + resolutionNanos + (maxOffset - minOffset);
-        return new Sample(source, best.monoNanos, best.localNanos, offset, best.delayNanos, Math.max(1, error));
+        return new Sample(source, best.monoNanos, best.localNanos, offset, best.delayNanos, error);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%+.9f", nanos / 1e9);
     }
 }

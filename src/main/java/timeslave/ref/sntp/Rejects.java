@@ -32,6 +32,21 @@ public final class Rejects {
         return counts.getOrDefault(reason, 0L);
     }
 
+    /**
+     * The rejections between two snapshots of {@link #counts()}, as "reason n, reason n" in reason order;
+     * empty if none.
+     */
+    public static String since(Map<String, Long> before, Map<String, Long> after) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Long> e : new TreeMap<>(after).entrySet()) {
+            long n = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (n > 0) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(n);
+            }
+        }
+        return sb.toString();
+    }
+
     /** A snapshot of all counters, by reason. */
     public Map<String, Long> counts() {
         return Map.copyOf(counts);

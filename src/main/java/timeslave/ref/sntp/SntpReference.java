@@ -5,11 +5,13 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import timeslave.time.Sample;
 import timeslave.log.Log;
 import timeslave.time.MeasurementException;
 import timeslave.time.MeasurementException.Kind;
 import timeslave.time.Reference;
+import timeslave.ref.DateWindow;
 import timeslave.ref.ReferenceConfig;
 import timeslave.time.Epochs;
 import timeslave.time.TimeSource;
@@ -17,8 +19,11 @@ import timeslave.time.TimeSource;
 /**
  * SNTP client (RFC 4330, NTPv4 client mode of RFC 5905) for {@code -H sntp:host[:port]}: each
  * measurement is a burst of up to -T requests 2 s apart (back to back on loopback), like chrony's
- * iburst, stopping after -t good replies, and keeps the lowest-delay reply. A random transmit timestamp is each request's nonce; it is cleared once
- * matched, so a late, duplicated or replayed reply can never be taken for a newer one.
+ * iburst, stopping after -t good replies, and reduces them with {@link Probe#reduce} (the agreeing majority,
+ * then the lowest delay). A random transmit timestamp is each request's nonce; it is cleared once
+ * matched, whatever the verdict on the reply, so a late, duplicated, replayed or second reply can never
+ * be taken for a newer one. A reply whose hold time exceeds its round trip, or whose date lies outside the
+ * sane window ({@link DateWindow}), is refused.
  */
 public final class SntpReference implements Reference {
     public static final int DEFAULT_PORT = 123;
@@ -33,6 +38,11 @@ public final class SntpReference implements Reference {
     static final long MIN_HEADWAY_NANOS = 2L * Epochs.NANOS_PER_SECOND;
     /** To a server on this host there is no one to protect: requests go back to back. */
     static final long LOOPBACK_HEADWAY_NANOS = 0;
+    /**
+     * How far the server's hold time T3 − T2 may exceed our round trip T4 − T1 before the reply is refused:
+     * the server's clock tick (its precision), at most 1 ms. Within it the delay counts as 0.
+     */
+    static final long MAX_HOLD_TOLERANCE_NANOS = Epochs.NANOS_PER_MILLI;
     /** Stratum-0 codes that mean "stop using this server" (RFC 5905 §7.4). */
     private static final List<String> REFUSING_KISSES = List.of("DENY", "RSTR");
 
@@ -43,6 +53,7 @@ public final class SntpReference implements Reference {
     private final UdpPort port;
     private final Rejects rejects;
     private final FailureLog failures;
+    private final DateWindow dates;
     private final SecureRandom random = new SecureRandom();
     private final long headwayNanos;
     private long outstandingNonce;
@@ -71,6 +82,7 @@ public final class SntpReference implements Reference {
         }
         this.rejects = new Rejects(log, name);
         this.failures = new FailureLog(log, config.quiet());
+        this.dates = new DateWindow(log, name);
         this.headwayNanos = headwayNanos;
     }
 
@@ -96,6 +108,7 @@ public final class SntpReference implements Reference {
         }
         List<Probe> probes = new ArrayList<>();
         int sent = 0;
+        Map<String, Long> rejectedBefore = rejects.counts();
         try {
             port.drain();
             long lastSendMono = Long.MIN_VALUE;
@@ -122,15 +135,23 @@ public final class SntpReference implements Reference {
             throw new MeasurementException(Kind.REFUSED, name + " refused service (KoD " + refusedBy + ")");
         }
         if (probes.isEmpty()) {
-            String msg = "0 responses in " + sent + " trials from " + name;
+            String refused = Rejects.since(rejectedBefore, rejects.counts());
+            String msg = "0 responses in " + sent + " trials from " + name + (refused.isEmpty() ? "" : "; refused: " + refused);
             failures.failed(msg);
             throw new MeasurementException(time.monotonicNanos() < holdOffUntilMono ? Kind.BAD_REPLY : Kind.UNREACHABLE, msg);
         }
-        failures.succeeded(name + " answers again");
         if (time.monotonicNanos() >= holdOffUntilMono) {
             rateBackoffNanos = 0;   // a RATE in this very burst keeps its back-off doubling
         }
-        return Probe.reduce(name, probes, 0, 0);
+        Sample s;
+        try {
+            s = Probe.reduce(name, probes, 0, 0);
+        } catch (MeasurementException e) {
+            failures.failed(e.getMessage());
+            throw e;
+        }
+        failures.succeeded(name + " answers again");
+        return s;
     }
 
     /**
@@ -172,13 +193,17 @@ public final class SntpReference implements Reference {
             } catch (BadReply bad) {
                 rejects.reject(bad);
             }
-            if (refusedBy != null || holdOffUntilMono > t1Mono) {
-                return null;
+            if (refusedBy != null || holdOffUntilMono > t1Mono || outstandingNonce == 0) {
+                return null;   // acted-on KoD, or our nonce used up by a refused reply: nothing more can match
             }
         }
     }
 
-    /** Checks one datagram against the outstanding request; a probe, null for an acted-on KoD, or BadReply. */
+    /**
+     * Checks one datagram against the outstanding request; a probe, null for an acted-on KoD, or BadReply.
+     * A datagram that echoes the outstanding nonce uses it up, whatever the verdict on the rest of it:
+     * no second reply to the same request can then be believed (the manual's "forgotten once matched").
+     */
     private Probe accept(UdpPort.Datagram d, long t1, long t1Mono) throws BadReply {
         if (!port.fromServer(d.from())) {
             throw new BadReply("wrong-source", "from " + d.from() + ", expected " + port.server());
@@ -187,23 +212,44 @@ public final class SntpReference implements Reference {
                 && NtpPacket.getLong(d.data(), 40) == lastTransmit) {
             throw new BadReply("duplicate", String.format("transmit %016x seen before", lastTransmit));
         }
-        NtpPacket p = NtpPacket.decodeReply(d.data(), outstandingNonce);
-        outstandingNonce = 0;
+        long expected = outstandingNonce;
+        if (expected != 0 && d.data().length >= NtpPacket.HEADER_BYTES && NtpPacket.getLong(d.data(), 24) == expected) {
+            outstandingNonce = 0;
+        }
+        NtpPacket p;
+        try {
+            p = NtpPacket.decodeReply(d.data(), expected);
+        } catch (BadReply bad) {
+            if (bad.reason.equals("sentinel")) {
+                dates.refuse(bad.reason, bad.detail);
+            }
+            throw bad;
+        }
         if (p.stratum() == NtpPacket.STRATUM_KOD) {
             kiss(p.kissCode());
             return null;
         }
         lastTransmit = p.transmit();
         long t4 = d.realtimeNanos();
-        long t2 = Epochs.posixNanosFromNtp64(p.receive(), t1);
-        long t3 = Epochs.posixNanosFromNtp64(p.transmit(), t1);
+        long pivot = Epochs.eraPivotPosixSeconds(Math.floorDiv(t1, Epochs.NANOS_PER_SECOND)) * Epochs.NANOS_PER_SECOND;
+        long t2 = Epochs.posixNanosFromNtp64(p.receive(), pivot);
+        long t3 = Epochs.posixNanosFromNtp64(p.transmit(), pivot);
         if (t3 < t2) {
             throw new BadReply("reversed", "server transmit " + (t2 - t3) + " ns before its receive");
         }
-        // RFC 5905 §8: θ = ((T2 − T1) + (T3 − T4)) / 2, δ = (T4 − T1) − (T3 − T2).
-        long offset = Math.floorDiv((t2 - t1) + (t3 - t4), 2);
-        long delay = Math.max(0, (t4 - t1) - (t3 - t2));
         long precisionNanos = precisionNanos(p.precision());
+        // RFC 5905 §8: δ = (T4 − T1) − (T3 − T2). A server cannot hold a request longer than it took to
+        // come back (beyond its clock's tick): such a reply is refused, never clamped to delay 0.
+        long hold = t3 - t2;
+        long roundTrip = t4 - t1;
+        if (hold > roundTrip + Math.min(precisionNanos, MAX_HOLD_TOLERANCE_NANOS)) {
+            throw new BadReply("hold-exceeds-round-trip", "server held the request " + hold + " ns, round trip "
+                    + roundTrip + " ns");
+        }
+        dates.check(t3, t4);
+        // RFC 5905 §8: θ = ((T2 − T1) + (T3 − T4)) / 2.
+        long offset = Math.floorDiv((t2 - t1) + (t3 - t4), 2);
+        long delay = Math.max(0, roundTrip - hold);
         // The server's own distance to true time (RFC 5905 §11.2: root delay/2 + root dispersion) and its precision.
         long extra = precisionNanos + Epochs.ntpShortToNanos(p.rootDelay()) / 2 + Epochs.ntpShortToNanos(p.rootDispersion());
         return new Probe(offset, delay, extra, t1 + (t4 - t1) / 2, t1Mono + (d.monoNanos() - t1Mono) / 2);

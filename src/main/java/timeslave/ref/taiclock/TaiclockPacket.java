@@ -39,6 +39,7 @@ public final class TaiclockPacket {
     /**
      * Checks a reply against our request and returns the server's TAI64NA, as taiclock does
      * (length equal to the request's, "stai", bytes 20.. echoed) plus a check of the label itself.
+     * Never throws anything but BadReply, for any reply bytes (a fuzzing entry point).
      *
      * @throws BadReply with reasons truncated, oversized, wrong-mode ("ctai" or other magic),
      *                  wrong-cookie, bad-label

@@ -10,6 +10,7 @@ import timeslave.log.Log;
 import timeslave.time.MeasurementException;
 import timeslave.time.MeasurementException.Kind;
 import timeslave.time.Reference;
+import timeslave.ref.DateWindow;
 import timeslave.ref.ReferenceConfig;
 import timeslave.ref.sntp.BadReply;
 import timeslave.ref.sntp.FailureLog;
@@ -22,7 +23,9 @@ import timeslave.time.TimeSource;
 /**
  * TAICLOCK client (clockspeed's taiclock, PROTOCOLS.md §5) for {@code -H tai:host[:port]} and
  * {@code -H taitrue:host[:port]}: a burst of up to -T "ctai" requests with random 12-byte cookies,
- * stopping after -t good replies, keeping the lowest-delay ones; labels read on the source's {@link TaiScale}.
+ * stopping after -t good replies, reduced by {@link Probe#reduce} (the agreeing majority, then the lowest
+ * delay); labels read on the source's {@link TaiScale}, refused if they do not fit in POSIX ns or lie
+ * outside the sane window ({@link DateWindow}).
  */
 public final class TaiclockReference implements Reference {
     public static final int DEFAULT_PORT = 4014;
@@ -36,6 +39,7 @@ public final class TaiclockReference implements Reference {
     private final UdpPort port;
     private final Rejects rejects;
     private final FailureLog failures;
+    private final DateWindow dates;
     private final SecureRandom random = new SecureRandom();
     private byte[] outstanding;
 
@@ -52,6 +56,7 @@ public final class TaiclockReference implements Reference {
         }
         this.rejects = new Rejects(log, name);
         this.failures = new FailureLog(log, config.quiet());
+        this.dates = new DateWindow(log, name);
     }
 
     @Override
@@ -67,6 +72,7 @@ public final class TaiclockReference implements Reference {
     public Sample measure() throws MeasurementException {
         List<Probe> probes = new ArrayList<>();
         int sent = 0;
+        java.util.Map<String, Long> rejectedBefore = rejects.counts();
         try {
             port.drain();
             while (sent < config.maxTrials() && probes.size() < config.minTrials()) {
@@ -82,12 +88,20 @@ public final class TaiclockReference implements Reference {
             outstanding = null;
         }
         if (probes.isEmpty()) {
-            String msg = "0 responses in " + sent + " trials from " + name;
+            String refused = Rejects.since(rejectedBefore, rejects.counts());
+            String msg = "0 responses in " + sent + " trials from " + name + (refused.isEmpty() ? "" : "; refused: " + refused);
             failures.failed(msg);
             throw new MeasurementException(Kind.UNREACHABLE, msg);
         }
+        Sample s;
+        try {
+            s = Probe.reduce(name, probes, 0, 0);
+        } catch (MeasurementException e) {
+            failures.failed(e.getMessage());
+            throw e;
+        }
         failures.succeeded(name + " answers again");
-        return Probe.reduce(name, probes, 0, 0);
+        return s;
     }
 
     private Probe probeOnce() throws IOException {
@@ -108,6 +122,9 @@ public final class TaiclockReference implements Reference {
             } catch (BadReply bad) {
                 rejects.reject(bad);
             }
+            if (outstanding == null) {
+                return null;   // our cookie was used up by a refused reply: nothing more can match
+            }
         }
     }
 
@@ -127,6 +144,7 @@ public final class TaiclockReference implements Reference {
             throw new BadReply("bad-label", e.getMessage());
         }
         long t4 = d.realtimeNanos();
+        dates.check(serverNanos, t4);
         // One server stamp T for the exchange: offset = T − (t1 + t4)/2, within ±(t4 − t1)/2 (PROTOCOLS.md §5).
         long mid = t1 + (t4 - t1) / 2;
         return new Probe(serverNanos - mid, t4 - t1, SERVER_RESOLUTION_NANOS, mid, t1Mono + (d.monoNanos() - t1Mono) / 2);

@@ -12,10 +12,10 @@ import timeslave.time.TimeSource;
  * An ICMP channel whose "network" is a script: each request sent is handed to it, and it queues
  * the datagrams the host would then receive (good replies, forgeries, strays).
  */
-final class FakeIcmpChannel implements IcmpChannel {
+public final class FakeIcmpChannel implements IcmpChannel {
 
     /** Builds the datagrams that arrive after one request. */
-    interface Script {
+    public interface Script {
         List<byte[]> answer(int n, int id, int sequence, long originate, Inet4Address to);
     }
 
@@ -25,13 +25,13 @@ final class FakeIcmpChannel implements IcmpChannel {
     final List<Integer> sentSequences = new ArrayList<>();
     boolean closed;
 
-    FakeIcmpChannel(TimeSource time, Script script) {
+    public FakeIcmpChannel(TimeSource time, Script script) {
         this.time = time;
         this.script = script;
     }
 
     /** ms of the UT day on a server whose clock is shiftNanos ahead, truncated as Linux does. */
-    static long serverMillis(TimeSource time, long shiftNanos) {
+    public static long serverMillis(TimeSource time, long shiftNanos) {
         return Epochs.nanosOfUtDay(time.realtimeNanos() + shiftNanos) / Epochs.NANOS_PER_MILLI;
     }
 

@@ -168,4 +168,45 @@ class Rfc868IcmpReferenceTest {
         System.arraycopy(icmp, 0, d, 20, icmp.length);
         return d;
     }
+
+    @Test
+    void anIcmpHoldTimeLongerThanTheRoundTripIsRefusedAndOneLiarNeverDecides() throws Exception {
+        // one reply in four claims a 20 s hold: refused, never clamped to delay 0; the others decide
+        long hour = 3_600_000_000_000L;
+        FakeIcmpChannel net = new FakeIcmpChannel(wall, (n, id, seq, o, to) -> {
+            if (n == 2) {
+                long r = FakeIcmpChannel.serverMillis(wall, hour - 10 * Epochs.NANOS_PER_SECOND);
+                return List.of(IcmpTimestamp.replyDatagram(LOOPBACK, id, seq, o, r, (r + 20_000) % 86_400_000L));
+            }
+            return List.of(good(id, seq, o, 0));
+        });
+        try (FakeUdpServer ts = timeServer(0);
+             Rfc868IcmpReference ref = new Rfc868IcmpReference("localhost", host, config(ts.address().getPort()), wall, log, net, ID)) {
+            Sample s = ref.measure();
+            assertEquals(0, s.offsetNanos(), 1_500_000L);
+            assertEquals(1, ref.rejects().count("hold-exceeds-round-trip"), ref.rejects().counts().toString());
+        }
+    }
+
+    @Test
+    void randomDateBytesAreRefusedWithOneLineAndTheDateIsNotUsed() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(868);
+        try (FakeUdpServer ts = new FakeUdpServer((n, req, reply) -> {
+            long v;
+            do {
+                v = random.nextLong(1L << 32);   // a value that falls outside the window, as most do
+            } while (Epochs.outsideSaneWindow(Epochs.posixSecondsFromWire32(v, Epochs.eraPivotPosixSeconds(
+                    wall.realtimeNanos() / Epochs.NANOS_PER_SECOND)) * Epochs.NANOS_PER_SECOND, wall.realtimeNanos()) == null);
+            reply.send(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+        }); Rfc868IcmpReference ref = new Rfc868IcmpReference("localhost", host, config(ts.address().getPort()), wall, log,
+                     new FakeIcmpChannel(wall, (n, id, seq, o, to) -> List.of(good(id, seq, o, 0))), ID)) {
+            for (int i = 0; i < 3; i++) {
+                Sample s = ref.measure();
+                assertEquals(0, s.offsetNanos(), 1_500_000L, "ICMP alone, the local date assumed right");
+            }
+            assertEquals(3, ref.rejects().count("bad-date"), ref.rejects().counts().toString());
+            assertEquals(1, log.count("NOTICE refusing the date from localhost: "), log.lines.toString());
+            assertEquals(3, ts.requests.get(), "a refused date is not asked for again in the same pass");
+        }
+    }
 }

@@ -53,4 +53,11 @@ class TimeProtocolTest {
         long newYear = Instant.parse("2025-01-02T00:00:00Z").getEpochSecond();
         assertNull(TimeProtocol.checkYear(newYear, OptionalInt.of(2024), "netmaster").yearNote(), "rollover grace");
     }
+
+    @Test
+    void zeroAndAllOnesAreSentinelsNot2036() {
+        assertEquals("sentinel", assertThrows(BadReply.class, () -> TimeProtocol.decode(new byte[4], JAN_2024)).reason);
+        BadReply ones = assertThrows(BadReply.class, () -> TimeProtocol.decode(HEX.parseHex("FFFFFFFF"), JAN_2024));
+        assertEquals("RFC 868 value 0xffffffff is a sentinel, not a date", ones.detail);
+    }
 }

@@ -64,4 +64,40 @@ class TimeServiceTcpTest {
             }
         }
     }
+
+    @Test
+    void aServerThatDripsBytesOrNeverClosesCostsOneWaitAtMost() throws Exception {
+        // 4 good bytes one by one, 40 ms apart, then silence without closing: the old loop waited -W per read
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = ss.accept(); OutputStream out = s.getOutputStream()) {
+                    byte[] b = TimeProtocol.encode(Math.floorDiv(wall.realtimeNanos(), Epochs.NANOS_PER_SECOND));
+                    for (byte x : b) {
+                        out.write(x);
+                        out.flush();
+                        Thread.sleep(40);
+                    }
+                    Thread.sleep(5_000);
+                } catch (Exception ignored) {
+                    // closed by the client
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Rejects rejects = new Rejects(log, "localhost");
+            try (TimeService ts = new TimeService("localhost", new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()),
+                    300_000_000L, OptionalInt.empty(), wall, log, rejects)) {
+                long start = System.nanoTime();
+                Probe p = ts.date();
+                long elapsedUdpAndTcp = System.nanoTime() - start;
+                // 3 UDP waits plus one TCP wait of 0.3 s, with room for a loaded machine; the old loop took 5 × 0.3 s for TCP
+                assertTrue(elapsedUdpAndTcp < 4 * 300_000_000L + 350_000_000L, "took " + elapsedUdpAndTcp + " ns");
+                if (p != null) {
+                    assertEquals(0, p.offsetNanos(), 1_000_000_000L);
+                } else {
+                    assertTrue(ts.lastFailure().startsWith("truncated"), ts.lastFailure());
+                }
+            }
+        }
+    }
 }

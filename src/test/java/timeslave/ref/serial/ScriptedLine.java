@@ -9,8 +9,9 @@ import timeslave.time.TimeSource;
 
 /**
  * Replays a {@link Dialogue} to a reference on a virtual clock: each write must match the next
- * recorded write; the recorded replies then arrive at their recorded delays after it. Virtual
- * time moves only while the reference reads or pauses. Past the end of the recording the
+ * recorded write, and is made no sooner after the previous write than it was recorded; the recorded
+ * replies then arrive at their recorded delays after it. Virtual time moves only while the reference
+ * reads or pauses, or writes sooner than the recording did. Past the end of the recording the
  * receiver is silent.
  */
 final class ScriptedLine implements SerialLine {
@@ -46,6 +47,8 @@ final class ScriptedLine implements SerialLine {
     private final Deque<Dialogue.Step> script;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final FakeTime time;
+    private boolean wrote;
+    private long lastWriteMono;
 
     ScriptedLine(Dialogue d, FakeTime time) {
         this.script = new ArrayDeque<>(d.steps());
@@ -80,7 +83,14 @@ final class ScriptedLine implements SerialLine {
                     + (want.out() ? "> " : "< ") + HexFormat.of().formatHex(want.bytes()));
         }
         script.removeFirst();
+        // The host wrote this that long after its previous write: a replay that is quicker (no JIT, no
+        // scheduling) waits as long, so the recorded replies keep their place in time.
+        if (wrote) {
+            time.advanceTo(lastWriteMono + want.micros() * 1000L);
+        }
+        wrote = true;
         long writeMono = time.mono;
+        lastWriteMono = writeMono;
         while (!script.isEmpty() && !script.peekFirst().out()) {
             Dialogue.Step r = script.removeFirst();
             pending.addLast(new Pending(writeMono + r.micros() * 1000L, r.bytes()));

@@ -22,7 +22,8 @@ import timeslave.ref.ListLog;
  * Re-records test-fixtures/serial: each scenario runs the reference against the emulator on a
  * socat pty pair, writes the dialogue down with {@link RecordingLine}, and keeps it only if both
  * the live measurement and its replay meet the scenario's expectations. Off unless asked:
- * {@code mvn -o test -Dtest=SerialFixtureRecorder -Dtimeslave.record=true}.
+ * {@code mvn -o test -Dtest=SerialFixtureRecorder -Dtimeslave.record=true}; add
+ * {@code -Dtimeslave.record.only=NAME,NAME} to re-record only those.
  */
 class SerialFixtureRecorder {
 
@@ -115,7 +116,11 @@ class SerialFixtureRecorder {
         Path out = SerialFixtureTest.DIR;
         Files.createDirectories(out);
         List<String> failed = new ArrayList<>();
+        String only = System.getProperty("timeslave.record.only", "");
         for (Scenario sc : scenarios()) {
+            if (!only.isEmpty() && !java.util.Arrays.asList(only.split(",")).contains(sc.name())) {
+                continue;
+            }
             String text = null;
             Throwable last = null;
             for (int t = 0; t < TRIES && text == null; t++) {

@@ -200,19 +200,130 @@ class SntpReferenceTest {
     void badPacketsFromTheRightServerAreCountedThenAGoodOneWins() throws Exception {
         try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
             byte[] good = goodReply(req);
-            reply.send(java.util.Arrays.copyOf(good, 20));                 // truncated
-            byte[] unsync = good.clone();
-            unsync[1] = 16;
-            reply.send(unsync);
-            byte[] zero = good.clone();
-            NtpPacket.putLong(zero, 40, 0);
-            reply.send(zero);
+            reply.send(java.util.Arrays.copyOf(good, 20));                 // truncated: no origin to match
+            byte[] other = good.clone();
+            NtpPacket.putLong(other, 24, 0x1234_5678_9abc_def0L);
+            reply.send(other);                                             // someone else's origin
+            if (n % 2 == 1) {
+                byte[] bad = good.clone();
+                if (n == 1) {
+                    bad[1] = 16;                                           // unsynchronized
+                } else {
+                    NtpPacket.putLong(bad, 40, 0);                         // zero transmit
+                }
+                reply.send(bad);                                           // echoes our origin: uses the request up
+            }
             reply.send(good);
         }); SntpReference ref = client(server)) {
             assertWithinOwnBound(ref.measure());
-            assertEquals(2, ref.rejects().count("truncated"));
-            assertEquals(2, ref.rejects().count("unsynchronized"));
-            assertEquals(2, ref.rejects().count("zero-transmit"));
+            assertEquals(4, server.requests.get(), "requests 1 and 3 were used up by their refused replies");
+            assertEquals(4, ref.rejects().count("truncated"));
+            assertEquals(1, ref.rejects().count("unsynchronized"));
+            assertEquals(1, ref.rejects().count("zero-transmit"));
+            assertEquals(4 + 2, ref.rejects().count("wrong-origin"), ref.rejects().counts().toString());
+        }
+    }
+
+    @Test
+    void theNonceIsForgottenOnceMatchedWhateverTheVerdict() throws Exception {
+        // issue 9 failure 5: a reply echoing our origin but refused for LI 3 left the nonce live, and a
+        // second reply to the same request, an hour off, was accepted.
+        long hour = 3_600_000_000_000L;
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] alarm = goodReply(req);
+            alarm[0] = (byte) (0xC0 | alarm[0]);
+            reply.send(alarm);
+            long lie = Epochs.ntp64FromPosixNanos(wall.realtimeNanos() + SHIFT_NANOS + hour);
+            reply.send(new NtpPacket(0, 4, 4, 2, 6, -24, 0, 0, 0x7F000001, lie, NtpPacket.getLong(req, 40), lie, lie)
+                    .encode());
+        }); SntpReference ref = client(server)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(4, ref.rejects().count("leap-alarm"));
+            // each second reply meets a used-up request (or none): never a sample
+            assertTrue(ref.rejects().count("wrong-origin") >= 3, ref.rejects().counts().toString());
+            assertTrue(e.getMessage().startsWith("0 responses in 4 trials from sntp:test; refused: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void aHoldTimeLongerThanTheRoundTripIsRefusedNotClampedToZero() throws Exception {
+        // issue 9 failure 1: T3 − T2 > T4 − T1 gave delay 0 and a probe that decided the burst.
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            long now = wall.realtimeNanos() + SHIFT_NANOS;
+            long t2 = Epochs.ntp64FromPosixNanos(now - 5_000_000_000_000L);
+            long t3 = Epochs.ntp64FromPosixNanos(now + 5_000_000_000_000L);
+            reply.send(new NtpPacket(0, 4, 4, 2, 6, -24, 0, 0, 0x7F000001, t3, NtpPacket.getLong(req, 40), t2, t3).encode());
+        }); SntpReference ref = client(server)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(4, ref.rejects().count("hold-exceeds-round-trip"), ref.rejects().counts().toString());
+            assertEquals("0 responses in 4 trials from sntp:test; refused: hold-exceeds-round-trip 4", e.getMessage());
+        }
+    }
+
+    @Test
+    void oneReplyAnHourOffAmongGoodOnesNeverDecidesTheMeasurement() throws Exception {
+        // issue 9 failure 2: three replies near 0 and one an hour off with the least delay gave +3600 s.
+        ReferenceConfig four = new ReferenceConfig(4, 4, 200_000_000L, 1_000_000_000L, 37, false, "PST_WWV",
+                OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            if (n == 2) {
+                // the liar has the least delay of the burst; it used to decide it alone. Now the burst is refused.
+                // claims to have held the request for almost all of the round trip: the least delay of the burst
+                long t1 = NtpPacket.getLong(req, 40);
+                long now = wall.realtimeNanos() + SHIFT_NANOS + 3_600_000_000_000L;
+                long t2 = Epochs.ntp64FromPosixNanos(now - 5_000);
+                reply.send(new NtpPacket(0, 4, 4, 2, 6, -30, 0, 0, 0x7F000001, t2, t1, t2,
+                        Epochs.ntp64FromPosixNanos(now)).encode());
+                return;
+            }
+            reply.send(goodReply(req));
+        }); SntpReference ref = new SntpReference("sntp:test", server.address(), four, wall, log)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertTrue(e.getMessage().startsWith("replies from sntp:test disagree beyond their bounds: only 3 of 4 agree"),
+                    e.getMessage());
+            assertWithinOwnBound(ref.measure());   // the next burst, all good, is measured
+        }
+    }
+
+    @Test
+    void twoRepliesThatDisagreeAreRefusedWithAReason() throws Exception {
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] r = goodReply(req);
+            if (n == 2) {
+                long lie = Epochs.ntp64FromPosixNanos(wall.realtimeNanos() + SHIFT_NANOS + 3_600_000_000_000L);
+                NtpPacket.putLong(r, 32, lie);
+                NtpPacket.putLong(r, 40, lie);
+            }
+            reply.send(r);
+        }); SntpReference ref = client(server)) {
+            var e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.BAD_REPLY, e.kind);
+            assertTrue(e.getMessage().startsWith("replies from sntp:test disagree beyond their bounds: only 1 of 2 agree"),
+                    e.getMessage());
+            assertEquals(1, log.count("NOTICE replies from sntp:test disagree beyond their bounds"), log.lines.toString());
+        }
+    }
+
+    @Test
+    void sentinelAndOutOfWindowDatesAreRefusedAndLoggedOnce() throws Exception {
+        long[] transmit = {0xFFFF_FFFF_FFFF_FFFFL};
+        try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {
+            byte[] r = goodReply(req);
+            long t = transmit[0] == 1 || transmit[0] == -1 ? transmit[0] : transmit[0] + ((long) n << 20);
+            NtpPacket.putLong(r, 32, t);
+            NtpPacket.putLong(r, 40, t);
+            reply.send(r);
+        }); SntpReference ref = client(server)) {
+            assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(4, ref.rejects().count("sentinel"));
+            transmit[0] = 1;   // 0x…01: seconds 0, the other sentinel
+            assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(8, ref.rejects().count("sentinel"));
+            transmit[0] = Epochs.ntp64FromPosixNanos(java.time.Instant.parse("2025-06-01T00:00:00Z").getEpochSecond()
+                    * Epochs.NANOS_PER_SECOND);
+            assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(4, ref.rejects().count("bad-date"));
+            assertEquals(1, log.count("NOTICE refusing the date from sntp:test: "), log.lines.toString());
         }
     }
 }
