@@ -31,6 +31,11 @@ class UmlHarnessTest {
         String run = "i=0; while [ $i -lt " + READS + " ]; do date +%s%N > read$i; i=$((i+1)); sleep 0.2; done\n";
         List<GuestClock.Reading> readings = new ArrayList<>();
         try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).shiftNanos(-500_000_000L))) {
+            // Until setpriv has dropped the capability and executed linux.uml, the PID is setpriv's.
+            for (int i = 0; i < 100 && !Files.readSymbolicLink(Path.of("/proc", "" + g.pid(), "exe")).endsWith("linux.uml"); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readSymbolicLink(Path.of("/proc", "" + g.pid(), "exe")).endsWith("linux.uml"), g.diagnostics());
             long capBnd = Long.parseLong(Files.readAllLines(Path.of("/proc", "" + g.pid(), "status")).stream()
                     .filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow().split("\\s+")[1], 16);
             assertEquals(0, capBnd & (1L << 25), "linux.uml must not hold CAP_SYS_TIME (bit 25) on the host");
