@@ -280,6 +280,24 @@ public final class Main {
                 slave.stop();
             });
         }
+        // ---- serving the next tier (issue 11): servers and the ClockBound segment, fed by the slave
+        timeslave.serve.Serving serving = null;
+        if (o.serve().any()) {
+            try {
+                serving = ServeWiring.start(o, ref, platform.time(), log);
+            } catch (timeslave.serve.Serving.StartFailure e) {
+                String msg = "cannot serve " + e.getMessage();
+                log.err(msg);
+                if (!o.foreground()) {
+                    err.println("timeslave: " + msg);
+                }
+                ready.fail(msg);
+                ref.close();
+                return EXIT_FAILURE;
+            }
+            slave.publishTo(serving);
+        }
+        // ---- end of serving
         platform.onSignal("USR1", log::raiseDebugLevel);
         platform.onSignal("USR2", log::lowerDebugLevel);
         log.notice(versionLine() + " started: " + o.describe());
@@ -322,6 +340,9 @@ public final class Main {
             return EXIT_FAILURE;
         } finally {
             ref.close();
+            if (serving != null) {
+                serving.close();
+            }
         }
         log.notice("stopped by " + (stoppedBy.get() == null ? "the main loop" : stoppedBy.get()));
         return EXIT_OK;

@@ -43,6 +43,7 @@ import timeslave.ref.ReferenceConfig;
  * @param panicNanos         --panic: the panic limit, 0 for none
  * @param force              --force (only with --once --set): step even beyond the panic limit
  * @param user               -u (least privilege): the user to become after start-up; empty for the default
+ * @param serve              what the daemon serves (--serve-*, --clockbound-shm; issue 11)
  * @param initDriftGiven     whether -i was given (issue 10: without -P and -i the daemon starts from the kernel's frequency)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
@@ -54,7 +55,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
                       long panicNanos, boolean force,
-                      Optional<String> user, boolean initDriftGiven) {
+                      Optional<String> user, timeslave.serve.Serving.Config serve, boolean initDriftGiven) {
 
     /**
      * Issue 10, starting frequency: with neither a timetrim file (-P) nor -i, the daemon keeps the
@@ -130,6 +131,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("--panic " + seconds(panicNanos));
         optionsFile.ifPresent(p -> w.add("--options " + p));
         user.ifPresent(u -> w.add("-u " + u));   // least privilege
+        ServeConfig.describe(serve, w);
         return String.join(" ", w);
     }
 

@@ -94,10 +94,10 @@ public final class OptionsParser {
     private static final Set<String> COMMAND_LINE_ONLY = Set.of("help", "version", "once", "set", "options",
             "detached", "simulate", "force");
     /** Options with a value that may be repeated: -H names one more master each time. */
-    private static final Set<String> REPEATABLE = Set.of("H");
+    private static final Set<String> REPEATABLE = Set.of("H", "serve-ntp", "serve-taiclock", "serve-time");
     /** Options without a value; every other option but {@link #REPEATABLE} may be given once per source. */
     private static final Set<String> FLAGS = Set.of("m", "d", "B", "q", "Q", "Y", "help", "version", "once", "set",
-            "simulate", "force");
+            "simulate", "force", "serve-unsynchronised", "serve-true-tai");
 
     private final Path defaultOptionsFile;
     private final Function<String, OptionalInt> udpServices;
@@ -163,6 +163,21 @@ public final class OptionsParser {
                 + ReferenceConfig.defaults().leapSecondsFile() + "]"));
         o.addOption(longArg("leap", "MODE", "leap seconds: kernel (announce them to the kernel), smear (over 24 h,"
                 + " noon to noon UTC) or ignore [kernel]"));
+        // ---- serving the next tier (issue 11: --serve-*, --clockbound-shm); parsed by serveConfig()
+        o.addOption(optionalArg("serve-ntp", "[ADDR:]PORT", "answer NTP clients (RFC 5905 server) on ADDR:PORT; repeat"
+                + " for more [off; 0.0.0.0:" + ServeConfig.NTP_PORT + " when given without a value]"));
+        o.addOption(optionalArg("serve-taiclock", "[ADDR:]PORT", "answer TAICLOCK clients as taiclockd does; repeat for"
+                + " more [off; 0.0.0.0:" + ServeConfig.TAICLOCK_PORT + "]"));
+        o.addOption(optionalArg("serve-time", "[ADDR:]PORT", "answer RFC 868 time clients, UDP and TCP; repeat for more"
+                + " [off; 0.0.0.0:" + ServeConfig.TIME_PORT + "]"));
+        o.addOption(longFlag("serve-unsynchronised", "serve even while the clock is not held synchronised (always"
+                + " under -m)"));
+        o.addOption(longFlag("serve-true-tai", "TAICLOCK labels in true TAI from --leap-seconds, not taiclockd's"
+                + " POSIX + 10 s"));
+        o.addOption(longArg("serve-rate-limit", "RATE[/BURST]", "requests a second each client may make, banking up to"
+                + " BURST, or off [" + ServeConfig.DEFAULT_RATE_LIMIT + "]"));
+        o.addOption(longArg("clockbound-shm", "PATH", "publish the error bound as an AWS ClockBound v2 segment [none]"));
+        // ---- end of serving
         o.addOption(longFlag("help", "print this list and exit"));
         o.addOption(longFlag("version", "print the version and exit"));
         o.addOption(longArg("detached", "FILE", null));
@@ -179,6 +194,10 @@ public final class OptionsParser {
 
     private static Option longArg(String name, String argName, String desc) {
         return Option.builder().longOpt(name).hasArg().argName(argName).desc(desc).get();
+    }
+
+    private static Option optionalArg(String name, String argName, String desc) {
+        return Option.builder().longOpt(name).hasArg().optionalArg(true).argName(argName).desc(desc).get();
     }
 
     private static Option longFlag(String name, String desc) {
@@ -350,7 +369,7 @@ public final class OptionsParser {
             if (!list.isEmpty() && !FLAGS.contains(k) && !REPEATABLE.contains(k)) {
                 throw new UsageException(origin + name(o) + " given more than once");
             }
-            list.add(o.hasArg() ? o.getValue() : "");
+            list.add(o.hasArg() && o.getValue() != null ? o.getValue() : "");
         }
         return new Source(values, origin);
     }
@@ -522,6 +541,7 @@ public final class OptionsParser {
         if (u != null && !USER.matcher(u.value).matches()) {
             throw new UsageException(u.label() + ": user must be a user name: letters, digits, dot, underscore, hyphen");
         }
+        timeslave.serve.Serving.Config serve = serveConfig(m, once);
         return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
                 m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,
                 maxDrift, initDrift,
@@ -530,7 +550,32 @@ public final class OptionsParser {
                 leap == null ? d.leapSecondsFile() : path(leap),
                 ready == null ? Optional.empty() : Optional.of(path(ready)), optionsFile, leapMode,
                 List.copyOf(masters), panic, force,
-                u == null ? Optional.empty() : Optional.of(u.value), m.get("i") != null);
+                u == null ? Optional.empty() : Optional.of(u.value), serve, m.get("i") != null);
+    }
+
+    /** Serving (issue 11): --serve-ntp/-taiclock/-time, --serve-unsynchronised, --serve-true-tai, --serve-rate-limit, --clockbound-shm. */
+    private timeslave.serve.Serving.Config serveConfig(Merged m, boolean once) throws UsageException {
+        List<java.net.InetSocketAddress> ntp = ServeConfig.endpoints(m.sourceFor("serve-ntp").all("serve-ntp"),
+                "serve-ntp", ServeConfig.NTP_PORT, m.sourceFor("serve-ntp").origin);
+        List<java.net.InetSocketAddress> tai = ServeConfig.endpoints(m.sourceFor("serve-taiclock").all("serve-taiclock"),
+                "serve-taiclock", ServeConfig.TAICLOCK_PORT, m.sourceFor("serve-taiclock").origin);
+        List<java.net.InetSocketAddress> time = ServeConfig.endpoints(m.sourceFor("serve-time").all("serve-time"),
+                "serve-time", ServeConfig.TIME_PORT, m.sourceFor("serve-time").origin);
+        Val rate = m.get("serve-rate-limit");
+        double[] limit = ServeConfig.rateLimit(rate == null ? ServeConfig.DEFAULT_RATE_LIMIT : rate.value,
+                rate == null ? "" : rate.label());
+        Val shm = m.get("clockbound-shm");
+        boolean trueTai = m.flag("serve-true-tai");
+        if (trueTai && tai.isEmpty()) {
+            throw new UsageException("--serve-true-tai requires --serve-taiclock");
+        }
+        timeslave.serve.Serving.Config c = new timeslave.serve.Serving.Config(ntp, tai, time,
+                m.flag("serve-unsynchronised"), trueTai, limit[0], (int) limit[1],
+                shm == null ? Optional.empty() : Optional.of(path(shm)));
+        if (once && c.any()) {
+            throw new UsageException("--once cannot serve (--serve-ntp, --serve-taiclock, --serve-time, --clockbound-shm)");
+        }
+        return c;
     }
 
     private interface Conv {
@@ -645,6 +690,9 @@ public final class OptionsParser {
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore] [--panic SECONDS] [-u user]",
+                "                 [--serve-ntp [ADDR:]PORT] [--serve-taiclock [ADDR:]PORT] [--serve-time [ADDR:]PORT]",
+                "                 [--serve-unsynchronised] [--serve-true-tai] [--serve-rate-limit RATE[/BURST]]",
+                "                 [--clockbound-shm PATH]",
                 "                 [--once [--set [--force]]] -H netmaster ... [-C tty] | -C tty",
                 "       timeslave --simulate [scenario] | --help | --version");
     }

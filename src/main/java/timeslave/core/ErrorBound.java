@@ -12,15 +12,25 @@ package timeslave.core;
  * @param hiNanos        highest possible offset then, ns
  * @param freqNsPerSec   rate at which the offset moves, ns/s (with the frequency now in force)
  * @param growthNsPerSec rate at which the interval widens on each side, ns/s
+ * @param wanderNsPerSec15 and further by this × |dt|^1.5 on each side (what a frequency random walk
+ *                       can do to the offset; 0: none), ns/s per √s
  */
 public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec,
-                         double growthNsPerSec) {
+                         double growthNsPerSec, double wanderNsPerSec15) {
+
+    /** A bound that widens in a straight line only. */
+    public ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec, double growthNsPerSec) {
+        this(asOfMonoNanos, loNanos, hiNanos, freqNsPerSec, growthNsPerSec, 0);
+    }
 
     /**
      * Allowance for oscillator drift the fit cannot see, ns/s: 15 ppm, the figure ClockBound
      * uses for a guest TSC (chrony's default 1 ppm gives a bound that fails 0.3–3 % of the time).
      */
     public static final double MAX_DRIFT_ALLOWANCE_NS_PER_SEC = 15_000.0;
+
+    /** A bound this wide or wider means unsynchronised, ns (16 s: RFC 5905 MAXDISP, the kernel's maxerror limit). */
+    public static final double UNSYNCHRONISED_NANOS = 16e9;
 
     /** Nothing known: the offset could be anything. */
     public static final ErrorBound UNKNOWN = new ErrorBound(0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 0);
@@ -36,13 +46,18 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
     /** Lowest possible offset at {@code monoNanos}. */
     public double lo(long monoNanos) {
         double dt = (monoNanos - asOfMonoNanos) / 1e9;
-        return loNanos + freqNsPerSec * dt - growthNsPerSec * Math.abs(dt);
+        return loNanos + freqNsPerSec * dt - widening(dt);
     }
 
     /** Highest possible offset at {@code monoNanos}. */
     public double hi(long monoNanos) {
         double dt = (monoNanos - asOfMonoNanos) / 1e9;
-        return hiNanos + freqNsPerSec * dt + growthNsPerSec * Math.abs(dt);
+        return hiNanos + freqNsPerSec * dt + widening(dt);
+    }
+
+    private double widening(double dtSec) {
+        double a = Math.abs(dtSec);
+        return growthNsPerSec * a + (wanderNsPerSec15 == 0 ? 0 : wanderNsPerSec15 * a * Math.sqrt(a));
     }
 
     /** Half the interval's width at {@code monoNanos}, ns. */
@@ -72,7 +87,8 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
     public ErrorBound hull(ErrorBound other, long monoNanos) {
         return new ErrorBound(monoNanos, Math.min(lo(monoNanos), other.lo(monoNanos)),
                 Math.max(hi(monoNanos), other.hi(monoNanos)), freqNsPerSec,
-                Math.max(growthNsPerSec, other.growthNsPerSec) + Math.abs(freqNsPerSec - other.freqNsPerSec));
+                Math.max(growthNsPerSec, other.growthNsPerSec) + Math.abs(freqNsPerSec - other.freqNsPerSec),
+                Math.max(wanderNsPerSec15, other.wanderNsPerSec15));
     }
 
     /** The same bound after the clock was moved (see {@link ClockChangeListener} for signs). */
@@ -81,6 +97,6 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
             return this;
         }
         return new ErrorBound(monoNanos, lo(monoNanos) - stepNanos, hi(monoNanos) - stepNanos,
-                freqNsPerSec - frequencyDeltaNsPerSec, growthNsPerSec);
+                freqNsPerSec - frequencyDeltaNsPerSec, growthNsPerSec, wanderNsPerSec15);
     }
 }

@@ -78,11 +78,30 @@ public final class Filter implements ClockChangeListener {
     /** Smallest weight of one prediction error (at most 64 samples remembered). */
     static final double MIN_SCORE_GAIN = 1.0 / 64;
     /**
-     * Frequency random walk assumed when weighting old samples, ns/s per √s (clknetsim's and a
+     * Frequency random walk assumed until the filter has learnt its oscillator's, ns/s per √s (a
      * typical PC crystal's 1e-9): a sample's offset, seen from now, is uncertain by about
-     * this·age^1.5 beyond its own error.
+     * wander·age^1.5 beyond its own error.
      */
-    static final double AGE_WANDER_NS_PER_SEC_15 = 1.0;
+    static final double PRIOR_WANDER_NS_PER_SEC_15 = 1.0;
+    /**
+     * The wanders the filter chooses among, ns/s per √s (1e-10 to 1e-7, about 2× apart): a bank of
+     * trackers, one for each, runs on the same samples and the one whose predictions have been
+     * the most likely is used (multiple-model estimation).
+     */
+    static final double[] WANDER_CANDIDATES = {0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
+    /** The bank's log-likelihoods forget with this weight per sample (about this many samples remembered). */
+    static final double WANDER_MEMORY_SAMPLES = 512;
+    /** Likelihood scored before the bank's choice replaces the prior. */
+    static final int WANDER_MIN_SCORED = 32;
+    /**
+     * The choice is the most probable wander given a log-normal prior around {@link #PRIOR_WANDER_NS_PER_SEC_15}
+     * this many decades wide: a young bank's luck does not pick an extreme.
+     */
+    static final double WANDER_PRIOR_DECADES = 1.0;
+    /** Standard deviations of the learnt wander the error bound allows for. */
+    static final double WANDER_BOUND_SIGMAS = 5.0;
+    /** An innovation beyond this many standard deviations scores as if at it (Huber-like). */
+    static final double WANDER_MAX_SIGMAS = 3.0;
     /** A sample further from the prediction than this many combined standard deviations is a spike. */
     static final double GATE_SIGMAS = 5.0;
     /**
@@ -124,6 +143,20 @@ public final class Filter implements ClockChangeListener {
     static final double WEIGHT_FLOOR_FRACTION = 0.15;
     /** Quantile of the excess delays that sets the weight floor (the better samples, not the single best). */
     static final double WEIGHT_FLOOR_QUANTILE = 0.1;
+
+    /** Predictions seen before the path's jitter asymmetry is applied. */
+    static final int ASYMMETRY_MIN_SAMPLES = 6;
+    /**
+     * The asymmetry estimate is shrunk toward 0 as c³/(c² + this·se²): a coefficient within a few
+     * standard errors of 0 (a symmetric path) is mostly noise and is not applied.
+     */
+    static final double ASYMMETRY_SHRINK_SE2 = 25.0;
+    /** The asymmetry's running sums forget with this weight per sample (about 256 samples remembered). */
+    static final double ASYMMETRY_MEMORY_SAMPLES = 256;
+    /** Samples whose excess delay is beyond this many times the median excess do not inform the asymmetry (spikes). */
+    static final double ASYMMETRY_MAX_EXCESS_RATIO = 5.0;
+    /** Largest |asymmetry|: all the excess delay on one side moves the offset by half of it. */
+    static final double MAX_ASYMMETRY = 0.5;
 
     /** Samples held before the frequency tracker starts from the line fitted through them. */
     static final int TRACK_START_SAMPLES = 16;
@@ -173,11 +206,19 @@ public final class Filter implements ClockChangeListener {
     private double medianExcessNanos;
     private int fitSamples;
     private double weightFloorNanos;
+    /** The path's jitter asymmetry c: a sample's offset is off by c·(excess delay) on average (estimated from the data). */
+    private double asymmetry;
+    private final AsymmetryEstimate asymmetryEstimate = new AsymmetryEstimate();
 
     // The frequency tracker: a Kalman filter of (offset, rate) as at trackMono.
     private boolean tracking;
     private long trackMono;
     private final PhaseRateKalman tracker = new PhaseRateKalman();
+    private final PhaseRateKalman[] bank = new PhaseRateKalman[WANDER_CANDIDATES.length];
+    private final double[] bankLogLikelihood = new double[WANDER_CANDIDATES.length];
+    private int bankScored;
+    /** The oscillator's wander as learnt (see {@link #WANDER_CANDIDATES}), ns/s per √s. */
+    private double wanderNsPerSec15 = PRIOR_WANDER_NS_PER_SEC_15;
     private double trackScore = Double.NaN;
     private int trackScored;
 
@@ -199,8 +240,8 @@ public final class Filter implements ClockChangeListener {
         pending.removeIf(p -> p.arrival <= arrivals - JUMP_WINDOW_SAMPLES);
         if (fitted) {
             double predicted = lineAt(e.monoNanos);
-            double deviation = Math.abs(e.offsetNanos - predicted);
             double excess = Math.max(0, e.delayNanos - minDelayNanos);
+            double deviation = Math.abs(e.offsetNanos - asymmetryAt(excess, medianExcessNanos) * excess - predicted);
             double sinceNewestSec = Math.max(0, (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC);
             double noise = excess / 2 + GATE_TYPICAL_EXCESS_FRACTION * medianExcessNanos
                     + GATE_SIGMAS * (stdDevNanos + predictionSd(e.monoNanos)) + MIN_GATE_NANOS;
@@ -227,6 +268,17 @@ public final class Filter implements ClockChangeListener {
                 return v;
             }
         }
+        if (fitted) {
+            // The line's prediction, before this sample touches it (see AsymmetryEstimate).
+            double excess = Math.max(0, e.delayNanos - minDelayNanos);
+            if (excess <= ASYMMETRY_MAX_EXCESS_RATIO * medianExcessNanos) {
+                double ahead = Math.max(0, (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC);
+                double wanderAhead = wanderNsPerSec15 * Math.pow(ahead, 1.5);
+                double sd = predictionSd(e.monoNanos);
+                asymmetryEstimate.add(excess, e.offsetNanos - lineAt(e.monoNanos),
+                        1 / (sd * sd + wanderAhead * wanderAhead + weightFloorNanos * weightFloorNanos));
+            }
+        }
         scoreWindows(e);
         entries.add(e);
         if (entries.size() > MAX_SAMPLES) {
@@ -246,6 +298,11 @@ public final class Filter implements ClockChangeListener {
     public void frequencyPrior(double meanNsPerSec, double sdNsPerSec) {
         priorSlopeNsPerSec = meanNsPerSec;
         priorSlopeVar = sdNsPerSec * sdNsPerSec;
+    }
+
+    /** The path's jitter asymmetry learnt so far: offsets are corrected by −this × excess delay. */
+    public double asymmetry() {
+        return asymmetry;
     }
 
     /** Number of samples held. */
@@ -330,7 +387,10 @@ public final class Filter implements ClockChangeListener {
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
             double ageSec = Math.abs(monoNanos - e.monoNanos) / NANOS_PER_SEC;
-            double half = e.errorNanos + growthRate * ageSec;
+            // A frequency random walk moves the offset by about w·age^1.5 (sd w·age^1.5/√3), more
+            // than any straight-line allowance for old samples.
+            double wanderGrowth = boundWanderNsPerSec15() * Math.pow(ageSec, 1.5);
+            double half = e.errorNanos + growthRate * ageSec + wanderGrowth;
             if (half > hi - lo) {
                 break;
             }
@@ -368,12 +428,16 @@ public final class Filter implements ClockChangeListener {
         if (tracking) {
             tracker.shift(frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos,
                     -frequencyDeltaNsPerSec);
+            for (PhaseRateKalman b : bank) {
+                b.shift(frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos,
+                        -frequencyDeltaNsPerSec);
+            }
         }
     }
 
     /**
      * Whether the tracker has predicted new samples at least as well as the best window's line
-     * (same score, {@link #scoreWindows}): it assumes the wander of {@link #AGE_WANDER_NS_PER_SEC_15},
+     * (same score, {@link #scoreWindows}): it assumes the wander of the learnt wander ({@link #WANDER_CANDIDATES}),
      * and when the oscillator wanders far more the short lines follow the offset better.
      */
     private boolean trackerPredictsBest() {
@@ -388,14 +452,14 @@ public final class Filter implements ClockChangeListener {
         return true;
     }
 
-    private static double wanderVar() {
-        return AGE_WANDER_NS_PER_SEC_15 * AGE_WANDER_NS_PER_SEC_15;
+    private double wanderVar() {
+        return wanderNsPerSec15 * wanderNsPerSec15;
     }
 
     /**
      * Follows the frequency with a Kalman filter whose state is (offset, rate): between samples
      * (dt s) the offset moves by rate·dt and the rate takes a random walk of spectral density
-     * q = {@link #AGE_WANDER_NS_PER_SEC_15}², so Q = q·[[dt³/3, dt²/2], [dt²/2, dt]]; each sample
+     * q = the learnt wander ({@link #WANDER_CANDIDATES})², so Q = q·[[dt³/3, dt²/2], [dt²/2, dt]]; each sample
      * measures the offset with the variance its weight assumes (floor² + e²/12). Unlike a line
      * over a window, it forgets the past exactly as fast as the wander makes it stale. It starts
      * from the line once {@link #TRACK_START_SAMPLES} are held (the line's robust variances make
@@ -410,15 +474,94 @@ public final class Filter implements ClockChangeListener {
             trackMono = e.monoNanos;
             double dt = (e.monoNanos - refMono) / NANOS_PER_SEC - meanTimeSec;
             tracker.start(lineAt(e.monoNanos), slopeNsPerSec, meanVar + dt * dt * slopeVar, dt * slopeVar, slopeVar);
+            for (int k = 0; k < bank.length; k++) {
+                bank[k] = new PhaseRateKalman();
+                bank[k].start(lineAt(e.monoNanos), slopeNsPerSec, meanVar + dt * dt * slopeVar, dt * slopeVar,
+                        slopeVar);
+            }
+            Arrays.fill(bankLogLikelihood, 0);
+            bankScored = 0;
             return;
         }
         double dt = (e.monoNanos - trackMono) / NANOS_PER_SEC;
+        double excess = Math.max(0, e.delayNanos - minDelayNanos);
+        double c = asymmetryAt(excess, medianExcessNanos);
+        double y = e.offsetNanos - c * excess;
+        double r = weightFloorNanos * weightFloorNanos + excessVariance(excess, c);
+        PhaseRateKalman chosen = learnWander(dt, y, r);
         if (dt > 0) {
             tracker.predict(dt, wanderVar());
             trackMono = e.monoNanos;
         }
-        double excess = Math.max(0, e.delayNanos - minDelayNanos);
-        tracker.update(e.offsetNanos, weightFloorNanos * weightFloorNanos + excess * excess / 12.0);
+        tracker.update(y, r);
+        if (chosen != null) {
+            // The tracker is the bank's most likely member: after a change of frequency the one
+            // with more wander has already followed it.
+            tracker.start(chosen.phaseNanos(), chosen.rateNsPerSec(), chosen.phaseVar(), chosen.covar(),
+                    chosen.rateVar());
+        }
+    }
+
+    /**
+     * Runs the bank of trackers (one per {@link #WANDER_CANDIDATES}) on the sample and scores each
+     * by the log-likelihood of its prediction (innovation ν with variance S: −½·ln S − ½·ν²/S);
+     * the wander of the best, once {@link #WANDER_MIN_SCORED} are scored, is the filter's. Too
+     * little wander predicts the offset badly after long gaps; too much trusts single noisy samples.
+     */
+    private PhaseRateKalman learnWander(double dt, double y, double r) {
+        double keep = 1 - 1 / WANDER_MEMORY_SAMPLES;
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < bank.length; k++) {
+            PhaseRateKalman b = bank[k];
+            b.predict(dt, WANDER_CANDIDATES[k] * WANDER_CANDIDATES[k]);
+            double s = b.phaseVar() + r;
+            double nu = y - b.phaseNanos();
+            // Robust: one innovation counts at most WANDER_MAX_SIGMAS² (a step of frequency or one
+            // bad sample must not decide the wander for hundreds of samples).
+            double z2 = Math.min(nu * nu / s, WANDER_MAX_SIGMAS * WANDER_MAX_SIGMAS);
+            bankLogLikelihood[k] = bankLogLikelihood[k] * keep - 0.5 * Math.log(s) - 0.5 * z2;
+            b.update(y, r);
+            double decades = Math.log10(WANDER_CANDIDATES[k] / PRIOR_WANDER_NS_PER_SEC_15);
+            double score = bankLogLikelihood[k] - decades * decades / (2 * WANDER_PRIOR_DECADES * WANDER_PRIOR_DECADES);
+            if (score > bestScore) {
+                best = k;
+                bestScore = score;
+            }
+        }
+        bankScored++;
+        if (bankScored < WANDER_MIN_SCORED) {
+            return null;
+        }
+        wanderNsPerSec15 = WANDER_CANDIDATES[best];
+        return bank[best];
+    }
+
+    /**
+     * The error bound's straight-line drift allowance beyond the frequency's skew, ns/s: none once
+     * the wander is learnt ({@link #boundWanderNsPerSec15} then covers what the oscillator can do),
+     * the fixed {@link ErrorBound#MAX_DRIFT_ALLOWANCE_NS_PER_SEC} before.
+     */
+    public double driftAllowanceNsPerSec() {
+        return wanderLearnt() ? 0 : ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC;
+    }
+
+    /**
+     * The error bound's allowance for the oscillator's wander, ns/s per √s: the offset may move by
+     * this × age^1.5 beyond the frequency's skew ({@link #WANDER_BOUND_SIGMAS} × the learnt wander;
+     * a random walk's sd is w·age^1.5/√3); 0 before the wander is learnt.
+     */
+    public double boundWanderNsPerSec15() {
+        return wanderLearnt() ? WANDER_BOUND_SIGMAS * wanderNsPerSec15 : 0;
+    }
+
+    private boolean wanderLearnt() {
+        return tracking && bankScored >= WANDER_MIN_SCORED;
+    }
+
+    /** The oscillator's frequency wander the filter has learnt (or assumes), ns/s per √s. */
+    public double wanderNsPerSec15() {
+        return wanderNsPerSec15;
     }
 
     private Entry newest() {
@@ -576,8 +719,8 @@ public final class Filter implements ClockChangeListener {
             for (int i = 0; i < n; i++) {
                 Entry e = entries.get(i);
                 t[i] = (e.monoNanos - ref) / NANOS_PER_SEC;
-                y[i] = e.offsetNanos;
                 excess[i] = e.delayNanos - md;
+                y[i] = e.offsetNanos;
             }
             double[] sorted = excess.clone();
             Arrays.sort(sorted);
@@ -588,17 +731,19 @@ public final class Filter implements ClockChangeListener {
             medianExcess = sorted[n / 2];
             for (int i = 0; i < n; i++) {
                 w[i] = weight(excess[i], -t[i]);
+                y[i] -= asymmetryAt(excess[i], medianExcess) * excess[i];
             }
         }
 
         /**
          * 1/variance of a sample's offset as seen now: its own exchange error (e²/12), the floor,
-         * and what a frequency random walk of {@link #AGE_WANDER_NS_PER_SEC_15} has done to the
+         * and what a frequency random walk of the learnt wander ({@link #WANDER_CANDIDATES}) has done to the
          * offset since, which a straight line cannot follow (∝ age^1.5).
          */
         double weight(double excessNanos, double ageSec) {
-            double wander = AGE_WANDER_NS_PER_SEC_15 * Math.pow(Math.max(ageSec, 0), 1.5);
-            return 1.0 / (floor * floor + excessNanos * excessNanos / 12.0 + wander * wander);
+            double wander = wanderNsPerSec15 * Math.pow(Math.max(ageSec, 0), 1.5);
+            return 1.0 / (floor * floor + excessVariance(excessNanos, asymmetryAt(excessNanos, medianExcess))
+                    + wander * wander);
         }
 
         /** The line through the newest {@code count} samples. */
@@ -625,7 +770,9 @@ public final class Filter implements ClockChangeListener {
         }
         double tNew = (e.monoNanos - newest().monoNanos) / NANOS_PER_SEC;
         double gain = Math.max(MIN_SCORE_GAIN, Math.min(WINDOW_SCORE_GAIN, tNew / SCORE_MEMORY_SEC));
-        double wNew = p.weight(Math.max(0, e.delayNanos - p.minDelay), 0);
+        double excessNew = Math.max(0, e.delayNanos - p.minDelay);
+        double wNew = p.weight(excessNew, 0);
+        double offsetNew = e.offsetNanos - asymmetryAt(excessNew, p.medianExcess) * excessNew;
         double previous = Double.NaN;
         double cap = Double.POSITIVE_INFINITY;
         for (double sc : score) {
@@ -635,7 +782,7 @@ public final class Filter implements ClockChangeListener {
         }
         for (int k = 0; k < WINDOWS.length && WINDOWS[k] <= n; k++) {
             Line line = p.fit(WINDOWS[k]);
-            double d = e.offsetNanos - line.at(tNew);
+            double d = offsetNew - line.at(tNew);
             double err = Math.min(wNew * d * d, cap);
             if (Double.isNaN(score[k])) {
                 score[k] = Double.isNaN(previous) ? err : previous;
@@ -645,7 +792,7 @@ public final class Filter implements ClockChangeListener {
         }
         if (tracking) {
             double sinceSec = (e.monoNanos - trackMono) / NANOS_PER_SEC;
-            double d = e.offsetNanos - (tracker.phaseNanos() + tracker.rateNsPerSec() * sinceSec);
+            double d = offsetNew - (tracker.phaseNanos() + tracker.rateNsPerSec() * sinceSec);
             double err = Math.min(wNew * d * d, cap);
             if (Double.isNaN(trackScore)) {
                 trackScore = Double.isNaN(previous) ? err : previous;
@@ -663,6 +810,7 @@ public final class Filter implements ClockChangeListener {
             return;
         }
         refMono = newest().monoNanos;
+        asymmetry = combineAsymmetry(asymmetryEstimate.raw(), jointAsymmetry());
         Prepared p = new Prepared();
         int count = n;
         double best = Double.POSITIVE_INFINITY;
@@ -697,6 +845,182 @@ public final class Filter implements ClockChangeListener {
         weightFloorNanos = p.floor;
         fitted = true;
     }
+
+    /**
+     * Variance of a sample's offset error from its excess delay e, the asymmetry c known: the error
+     * lies within ±e/2 around a mean of c·e; a distribution on that interval has at most
+     * (e/2 − c·e)(e/2 + c·e) of variance (Bhatia–Davis), and a third of it is the uniform spread's
+     * e²/12 when c = 0.
+     */
+    /**
+     * The asymmetry applied to a sample of this excess delay: the learnt one within the delays it
+     * was learnt from (up to {@link #ASYMMETRY_MAX_EXCESS_RATIO} × the median excess), none beyond
+     * (a spike may be on either side, so it keeps the symmetric ±e/2 and its tiny weight).
+     */
+    private double asymmetryAt(double excessNanos, double medianExcess) {
+        return excessNanos <= ASYMMETRY_MAX_EXCESS_RATIO * medianExcess ? asymmetry : 0;
+    }
+
+    /**
+     * The asymmetry from the samples held, before any line is trusted: offsets regressed on time
+     * and excess delay together (offset = a + b·t + c·e, as chrony's sourcestats), every sample
+     * weighted alike but for what the oscillator's wander has done since it was taken (not by its
+     * delay: on a one-sided path the high-delay samples are the informative ones). Quick at start
+     * (the burst's samples 2 s apart already show it); {c, variance of c}, or null.
+     */
+    private double[] jointAsymmetry() {
+        int n = entries.size();
+        if (n < ASYMMETRY_MIN_SAMPLES) {
+            return null;
+        }
+        long md = Long.MAX_VALUE;
+        for (Entry e : entries) {
+            md = Math.min(md, e.delayNanos);
+        }
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = entries.get(i).delayNanos - md;
+        }
+        double[] sorted = x.clone();
+        Arrays.sort(sorted);
+        double medianExcess = sorted[n / 2];
+        double typical = MIN_WEIGHT_FLOOR_NANOS * MIN_WEIGHT_FLOOR_NANOS + medianExcess * medianExcess / 12.0;
+        long ref = newest().monoNanos;
+        double[] t = new double[n];
+        double[] w = new double[n];
+        double sw = 0;
+        double sw2 = 0;
+        double st = 0;
+        double se = 0;
+        double sy = 0;
+        for (int i = 0; i < n; i++) {
+            Entry e = entries.get(i);
+            t[i] = (e.monoNanos - ref) / NANOS_PER_SEC;
+            double wander = wanderNsPerSec15 * Math.pow(-t[i], 1.5);
+            w[i] = x[i] <= ASYMMETRY_MAX_EXCESS_RATIO * medianExcess ? 1 / (typical + wander * wander) : 0;
+            sw += w[i];
+            sw2 += w[i] * w[i];
+            st += w[i] * t[i];
+            se += w[i] * x[i];
+            sy += w[i] * e.offsetNanos;
+        }
+        double mt = st / sw;
+        double me = se / sw;
+        double my = sy / sw;
+        double stt = 0;
+        double ste = 0;
+        double see = 0;
+        double sty = 0;
+        double sey = 0;
+        for (int i = 0; i < n; i++) {
+            double dt = t[i] - mt;
+            double de = x[i] - me;
+            double dy = entries.get(i).offsetNanos - my;
+            stt += w[i] * dt * dt;
+            ste += w[i] * dt * de;
+            see += w[i] * de * de;
+            sty += w[i] * dt * dy;
+            sey += w[i] * de * dy;
+        }
+        double det = stt * see - ste * ste;
+        if (!(det > 0)) {
+            return null;
+        }
+        double b = (see * sty - ste * sey) / det;
+        double c = (stt * sey - ste * sty) / det;
+        double ssr = 0;
+        for (int i = 0; i < n; i++) {
+            double r = entries.get(i).offsetNanos - my - b * (t[i] - mt) - c * (x[i] - me);
+            ssr += w[i] * r * r;
+        }
+        // The weights are relative (1/(typical + wander²)); their scale comes from the residuals.
+        double effective = sw * sw / sw2;
+        return new double[] {c, ssr / Math.max(1, effective - 3) * stt / det};
+    }
+
+    /**
+     * The two estimates of the asymmetry (from the samples held, from the innovations over a longer
+     * memory) weighed by their variances, then shrunk toward 0 as c³/(c² + k·var): a coefficient
+     * within a few standard errors of 0 (a symmetric path) is mostly noise and is not applied.
+     */
+    private static double combineAsymmetry(double[] a, double[] b) {
+        double precision = 0;
+        double sum = 0;
+        for (double[] v : new double[][] {a, b}) {
+            if (v != null && v[1] > 0 && Double.isFinite(v[0]) && Double.isFinite(v[1])) {
+                precision += 1 / v[1];
+                sum += v[0] / v[1];
+            }
+        }
+        if (precision <= 0) {
+            return 0;
+        }
+        double c = sum / precision;
+        double shrunk = c * c * c / (c * c + ASYMMETRY_SHRINK_SE2 / precision);
+        return Math.max(-MAX_ASYMMETRY, Math.min(MAX_ASYMMETRY, shrunk));
+    }
+
+    static double excessVariance(double excessNanos, double c) {
+        return excessNanos * excessNanos * (0.25 - c * c) / 3.0;
+    }
+
+    /**
+     * The path's jitter asymmetry, learnt from the tracker's innovations. A two-way exchange's
+     * offset error is (up − down)/2 of the one-way jitters and its excess delay e is about their
+     * sum: on a symmetric path the error has mean 0 whatever e is, on a path whose jitter is mostly
+     * one way it is about ∓e/2. The innovation (the sample's raw offset minus the line's
+     * prediction, which that sample has not touched) is regressed on e over about
+     * {@link #ASYMMETRY_MEMORY_SAMPLES} samples (chrony's sourcestats regresses offsets on delay for
+     * the same reason): the slope c, |c| ≤ 1/2, shrunk toward 0 by its standard error so that a
+     * symmetric path keeps c ≈ 0. Samples with a spike's delay are left out by the caller.
+     */
+    static final class AsymmetryEstimate {
+        private double n;
+        private double n2;
+        private double se;
+        private double sy;
+        private double see;
+        private double sey;
+        private double syy;
+        private int count;
+
+        /**
+         * @param weight 1/variance of the prediction the innovation is measured from: a prediction
+         *               far ahead (long polls, a wandering oscillator) says little about the delay's part
+         */
+        void add(double excessNanos, double innovationNanos, double weight) {
+            if (!(weight > 0) || !Double.isFinite(weight)) {
+                return;
+            }
+            double keep = 1 - 1 / ASYMMETRY_MEMORY_SAMPLES;
+            n = n * keep + weight;
+            n2 = n2 * keep * keep + weight * weight;
+            se = se * keep + weight * excessNanos;
+            sy = sy * keep + weight * innovationNanos;
+            see = see * keep + weight * excessNanos * excessNanos;
+            sey = sey * keep + weight * excessNanos * innovationNanos;
+            syy = syy * keep + weight * innovationNanos * innovationNanos;
+            count++;
+        }
+
+        /** {c, variance of c}, or null until {@link #ASYMMETRY_MIN_SAMPLES} innovations are seen. */
+        double[] raw() {
+            if (count < ASYMMETRY_MIN_SAMPLES) {
+                return null;
+            }
+            double me = se / n;
+            double my = sy / n;
+            double vee = see / n - me * me;
+            if (!(vee > 0)) {
+                return null;
+            }
+            double c = (sey / n - me * my) / vee;
+            double resid = Math.max(0, syy / n - my * my - c * c * vee);
+            double effective = n * n / n2;
+            return new double[] {c, resid / (vee * Math.max(1, effective - 2))};
+        }
+    }
+
 
     private void resetScores() {
         Arrays.fill(score, Double.NaN);

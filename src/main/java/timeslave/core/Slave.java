@@ -6,6 +6,7 @@ import timeslave.log.Priority;
 import timeslave.time.MeasurementException;
 import timeslave.time.Reference;
 import timeslave.time.ClockException;
+import timeslave.time.ClockState;
 import timeslave.time.Scheduler;
 import timeslave.time.SystemClock;
 
@@ -55,6 +56,8 @@ public final class Slave {
     private volatile int goodMeasurements;
     private volatile Estimate lastEstimate;
     private volatile LeapPlanner.Table leapTable;
+    /** Serving (--serve-*, --clockbound-shm): told of every new bound; see {@link #publishTo}. */
+    private volatile ClockState.Listener stateListener = state -> { };
     /** The clock has been corrected (stepped or slewed) at least once: from now on the panic limit refuses. */
     private boolean synchronised;
     /** An offset beyond the panic limit has been logged, and no offset within it seen since. */
@@ -106,6 +109,21 @@ public final class Slave {
         leapTable = table == null ? null : new LeapPlanner.Table(table, file);
     }
 
+    /**
+     * Publish hook for the servers and the ClockBound segment: {@code listener} is told the bound and
+     * whether the clock is held synchronised after every measurement and every clock change.
+     */
+    public void publishTo(ClockState.Listener listener) {
+        stateListener = listener;
+    }
+
+    private void publish(long monoNanos) {
+        ErrorBound b = bound;
+        stateListener.clockState(new ClockState(!settings.measureOnly() && b.known()
+                && b.maxErrorNanos(monoNanos) < ErrorBound.UNSYNCHRONISED_NANOS, b.asOfMonoNanos(), b.loNanos(),
+                b.hiNanos(), b.freqNsPerSec(), b.growthNsPerSec(), b.wanderNsPerSec15()));
+    }
+
     /** Runs until {@link #stop()}. */
     public void run() throws InterruptedException {
         OptionalLong saved = settings.measureOnly() ? OptionalLong.empty() : timetrim.load();
@@ -116,6 +134,7 @@ public final class Slave {
             if (heldBound != null) {
                 heldBound = heldBound.afterChange(mono, df, step);
             }
+            publish(mono);
         };
         Discipline discipline = new Discipline(settings, clock, log, trim, saved.isPresent(),
                 List.of(filter, boundFollower));
@@ -400,17 +419,19 @@ public final class Slave {
     }
 
     private void updateBound(Filter filter, Estimate e, long now) {
-        double[] iv = filter.interval(now, ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC);
+        double allowance = filter.driftAllowanceNsPerSec();
+        double[] iv = filter.interval(now, allowance);
         if (iv == null) {
             return;
         }
         double freq = e == null ? 0 : e.freqNsPerSec();
-        double growth = ErrorBound.MAX_DRIFT_ALLOWANCE_NS_PER_SEC
+        double growth = allowance
                 + (e == null ? settings.maxDriftNsPerSec() : e.skewNsPerSec());
-        bound = new ErrorBound(now, iv[0], iv[1], freq, growth);
+        bound = new ErrorBound(now, iv[0], iv[1], freq, growth, filter.boundWanderNsPerSec15());
         if (heldBound != null && heldBound.known()) {
             bound = bound.hull(heldBound, now);
         }
+        publish(now);
     }
 
     /** Asks {@link #run()} to return after the current step; safe from any thread. */

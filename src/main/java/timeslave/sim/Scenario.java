@@ -18,6 +18,8 @@ public final class Scenario implements Cloneable {
     double initialOffsetNanos = 2e9;       // local − true: the clock starts this far ahead
     double freqNsPerSec = 50_000;          // the oscillator runs this fast
     double wanderNsPerSec = 1.0;           // 1e-9 per √s
+    long freqStepAtSec = -1;
+    double freqStepNsPerSec;
     SimPath path = SimPath.symmetric(100_000, 100_000);
     int probes = 4;
     Settings settings = Settings.defaults();
@@ -92,6 +94,14 @@ public final class Scenario implements Cloneable {
     public Scenario wander(double v) {
         Scenario c = copy();
         c.wanderNsPerSec = v * 1e9;
+        return c;
+    }
+
+    /** At {@code atSec} the oscillator's frequency changes by {@code ppm} at once (a change of temperature). */
+    public Scenario freqStep(long atSec, double ppm) {
+        Scenario c = copy();
+        c.freqStepAtSec = atSec;
+        c.freqStepNsPerSec = ppm * 1000;
         return c;
     }
 

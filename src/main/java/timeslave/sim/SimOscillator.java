@@ -10,6 +10,9 @@ public final class SimOscillator {
     private final SplittableRandom random;
     private final double wanderNsPerSec;
     private double freqNsPerSec;
+    private long ticks;
+    private long stepAtTick = -1;
+    private double stepNsPerSec;
 
     /**
      * @param freqNsPerSec   initial frequency error, ns/s (+50 000 = 50 ppm fast)
@@ -21,6 +24,12 @@ public final class SimOscillator {
         this.random = random;
     }
 
+    /** At {@code atSec} seconds after the start the frequency changes by {@code nsPerSec} at once (a temperature step). */
+    void step(long atSec, double nsPerSec) {
+        stepAtTick = atSec;
+        stepNsPerSec = nsPerSec;
+    }
+
     /** The frequency error now, ns/s. */
     public double freqNsPerSec() {
         return freqNsPerSec;
@@ -28,6 +37,10 @@ public final class SimOscillator {
 
     /** One second passes. */
     void tick() {
+        ticks++;
+        if (ticks == stepAtTick) {
+            freqNsPerSec += stepNsPerSec;
+        }
         if (wanderNsPerSec != 0) {
             freqNsPerSec += wanderNsPerSec * gaussian(random);
         }

@@ -31,6 +31,7 @@ final class SimReference implements Reference {
     private long packets;
     private double lastTrueOffsetNanos;
     private Tap tap;
+    private final SimPath.Queue queue;
 
     /** Sees each measurement's kept reply as the free-running (never corrected) clock would have measured it. */
     interface Tap {
@@ -56,6 +57,7 @@ final class SimReference implements Reference {
         this.path = path;
         this.probes = probes;
         this.random = random;
+        this.queue = path.correlationSec() > 0 ? path.new Queue() : null;
     }
 
     /** No replies between these seconds after the start. */
@@ -118,8 +120,9 @@ final class SimReference implements Reference {
             long mono1 = world.monotonicNanos();
             double correction1 = world.clockErrorNanos() - world.rawErrorNanos();
             double true1 = world.trueSinceStartNanos();
-            long up = path.delayNanos(true, random);
-            long down = path.delayNanos(false, random);
+            double trueSec = world.trueSinceStartNanos() / 1e9;
+            long up = path.delayNanos(true, random, queue, trueSec);
+            long down = path.delayNanos(false, random, queue, trueSec);
             if (silent || up < 0 || down < 0) {
                 world.advance(PROBE_WAIT_NANOS);
                 continue;
@@ -128,6 +131,10 @@ final class SimReference implements Reference {
             long jumped = world.trueNanos() >= jumpAtNanos ? jumpNanos : 0;
             double t2 = world.utcSinceStartNanos() + (double) (lie + biasNanos + jumped);
             double t3 = t2;
+            if (path.serverNoiseNanos() > 0) {
+                t2 += path.serverNoise(random);
+                t3 += path.serverNoise(random);
+            }
             world.advance(down);
             double t4 = world.localSinceStartNanos();
             long mono4 = world.monotonicNanos();

@@ -63,6 +63,9 @@ public final class SimRun {
         this.seed = seed;
         SplittableRandom root = new SplittableRandom(seed);
         SimOscillator osc = new SimOscillator(scenario.freqNsPerSec, scenario.wanderNsPerSec, root.split());
+        if (scenario.freqStepAtSec >= 0) {
+            osc.step(scenario.freqStepAtSec, scenario.freqStepNsPerSec);
+        }
         world = new SimWorld(osc, scenario.initialOffsetNanos, scenario.seconds * 1_000_000_000L);
         clock = new SimClock(world);
         reference = new SimReference(world, scenario.path, scenario.probes, root.split());

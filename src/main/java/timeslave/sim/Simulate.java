@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * {@code timeslave --simulate [scenario] [--seed N] [--days D | --seconds S] [--quiet] [-d N]
- * [--report all|ROW] [--seeds N]}: runs the real core in a simulated world and prints its log
+ * [--report all|grid|ROW] [--seeds N]}: runs the real core in a simulated world and prints its log
  * (virtual timestamps) and a summary measured against the truth. Same seed, same output.
  */
 public final class Simulate {
@@ -19,7 +19,7 @@ public final class Simulate {
     }
 
     static final String USAGE = "usage: timeslave --simulate [scenario] [--seed N] [--days D | --seconds S] [--quiet]"
-            + " [-d N] [--report all|ROW] [--seeds N]";
+            + " [-d N] [--report all|grid|ROW] [--seeds N]";
 
     /**
      * Runs the simulator with the words that followed --simulate.

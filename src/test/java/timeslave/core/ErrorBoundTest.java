@@ -21,6 +21,19 @@ class ErrorBoundTest {
     }
 
     @Test
+    void aWanderAllowanceWidensAsTheTimeToTheThreeHalves() {
+        // 2 ns/s per sqrt(s): after 100 s, 2 * 100^1.5 = 2000 ns on each side beyond the 15 ppm line.
+        ErrorBound w = new ErrorBound(T0, -50_000, 70_000, 1_000, 15_000, 2);
+        assertEquals(b.lo(T0 + 100 * SEC) - 2_000, w.lo(T0 + 100 * SEC), 1e-6);
+        assertEquals(b.hi(T0 + 100 * SEC) + 2_000, w.hi(T0 + 100 * SEC), 1e-6);
+        assertEquals(b.lo(T0 - 100 * SEC) - 2_000, w.lo(T0 - 100 * SEC), 1e-6);
+        // kept through a frequency change and a hull
+        long tc = T0 + 100 * SEC;
+        assertEquals(2, w.afterChange(tc, 500, 0).wanderNsPerSec15(), 1e-9);
+        assertEquals(2, b.hull(w, tc).wanderNsPerSec15(), 1e-9);
+    }
+
+    @Test
     void nowGivesEarliestAndLatestTrueTime() {
         ErrorBound.Interval i = b.now(1_000_000_000_000L, T0);
         assertEquals(1_000_000_000_000L - 50_000, i.earliestNanos());

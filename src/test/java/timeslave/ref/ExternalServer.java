@@ -89,6 +89,12 @@ public final class ExternalServer implements AutoCloseable {
     public static final String SOCAT = program("/usr/bin/socat");
     /** libfaketime's preload library (Debian's libfaketime). */
     public static final String LIBFAKETIME = program("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+    /** rdate from Debian's package rdate (an RFC 868 client; only -p, print, is ever used),
+     * installed as a package by .ci/install-deps. */
+    public static final String RDATE = "/usr/sbin/rdate";
+    /** ntpdig from Debian's package ntpsec-ntpdig (an SNTP client; it queries port 123 only),
+     * installed as a package by .ci/install-deps. */
+    public static final String NTPDIG = "/usr/bin/ntpdig";
     /** The RFC 868 port inetd's internal "time" service listens on. */
     public static final int TIME_PORT = 37;
 

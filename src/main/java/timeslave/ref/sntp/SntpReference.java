@@ -61,6 +61,7 @@ public final class SntpReference implements Reference {
     private String refusedBy;
     private long rateBackoffNanos;
     private long holdOffUntilMono = Long.MIN_VALUE;
+    private volatile int lastStratum;
 
     public SntpReference(String name, InetSocketAddress server, ReferenceConfig config, TimeSource time, Log log)
             throws MeasurementException {
@@ -89,6 +90,11 @@ public final class SntpReference implements Reference {
     @Override
     public String name() {
         return name;
+    }
+
+    /** The stratum of the server's last accepted reply, 0 before the first (our NTP server serves one more). */
+    public int lastStratum() {
+        return lastStratum;
     }
 
     /** Rejected replies by reason (for tests and the debug log). */
@@ -230,6 +236,7 @@ public final class SntpReference implements Reference {
             return null;
         }
         lastTransmit = p.transmit();
+        lastStratum = p.stratum();
         long t4 = d.realtimeNanos();
         long pivot = Epochs.eraPivotPosixSeconds(Math.floorDiv(t1, Epochs.NANOS_PER_SECOND)) * Epochs.NANOS_PER_SECOND;
         long t2 = Epochs.posixNanosFromNtp64(p.receive(), pivot);
