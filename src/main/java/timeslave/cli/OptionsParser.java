@@ -437,6 +437,9 @@ public final class OptionsParser {
             if (h.isBlank()) {
                 throw new UsageException(masterSource.origin + "-H: netmaster must not be empty");
             }
+            if (h.indexOf('\0') >= 0) {
+                throw new UsageException(masterSource.origin + "-H: netmaster must not contain a NUL character");
+            }
             if (masters.stream().anyMatch(x -> x.spec().equalsIgnoreCase(h))) {
                 throw new UsageException(masterSource.origin + "-H " + h + " given twice");
             }

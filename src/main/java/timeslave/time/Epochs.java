@@ -63,12 +63,15 @@ public final class Epochs {
 
     /**
      * The pivot against which a 32-bit wire second is read (see {@link #posixSecondsFromWire32}): the middle
-     * of the era that begins at the release, or the local clock if that is later. Before 2094 every wire
-     * value thus maps to [release, release + 2^32 s), whatever the local clock says (a clock in 1970, or
-     * decades ahead on a dead RTC battery, cannot move the era), as chrony's build-time era split does.
+     * of the era that begins at the release, so every wire value maps to [release, release + 2^32 s)
+     * (2026 to 2162) whatever the local clock says, as chrony's build-time era split does: a clock in
+     * 1970, or in 2099 from an RTC's two-digit year, cannot move the era (taking such a clock as the pivot
+     * read an honest 2027 as 2163). Only a local clock past release + 2^32 s, where that range cannot hold
+     * the time, is taken as the pivot instead.
      */
     public static long eraPivotPosixSeconds(long localPosixSeconds) {
-        return Math.max(localPosixSeconds, RELEASE_POSIX_SECONDS + SECONDS_PER_ERA / 2);
+        long fixed = RELEASE_POSIX_SECONDS + SECONDS_PER_ERA / 2;
+        return localPosixSeconds >= RELEASE_POSIX_SECONDS + SECONDS_PER_ERA ? localPosixSeconds : fixed;
     }
 
     /** The latest date a reference may report while the local clock reads {@code localPosixSeconds}. */

@@ -139,4 +139,20 @@ class LauncherTest {
         assertEquals(0, r.status(), r.stderr());
         assertTrue(r.report().get("args").startsWith("--detached "), r.report().get("args"));
     }
+
+    @Test
+    void anOptionsFileThatIsAFifoOrADirectoryIsLeftToTheDaemonToRefuse() throws Exception {
+        // The launcher looks for -B in the options file before detaching; a FIFO there (issue 9,
+        // failure 7) hung it in open(2) for ever, a directory made bash print its own read error.
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo(1) failed");
+        Path directory = Files.createDirectories(dir.resolve("opts.d"));
+        for (Path file : List.of(fifo, directory)) {
+            Result r = launch(Map.of("FAKE_DAEMON_FAIL", "1"), "--options", file.toString());
+            assertEquals(1, r.status(), file + ": the daemon's own status; stderr: " + r.stderr());
+            assertEquals("timeslave: cannot open nowhere: unknown host\n", r.stderr(), file.toString());
+            assertTrue(r.report().get("args").startsWith("--detached "), r.report().get("args"));
+        }
+    }
 }

@@ -576,6 +576,15 @@ class OptionsParserTest {
     }
 
     @Test
+    void aNulInAMasterFromTheOptionsFileIsAUsageError() throws IOException {
+        // It reached the resolver and came back as exit status 1, the NUL written raw into the message.
+        Path f = file("nul-master.options", "-H time\u0000server\n");
+        String m = error("--options", f.toString());
+        assertEquals(f + ": -H: netmaster must not contain a NUL character", m);
+        documented(m);
+    }
+
+    @Test
     void wordsSplitOnBlanksAndNewlinesWithCommentsToTheEndOfTheLine() {
         assertEquals(List.of("-H", "a#b", "-r", "60", "-d"),
                 OptionsParser.words("  -H\ta#b # -x ignored\r\n#whole line\n-r 60\f-d\u000B"));

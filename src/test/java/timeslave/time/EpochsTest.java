@@ -96,6 +96,24 @@ class EpochsTest {
     }
 
     @Test
+    void aLocalClockDecadesAheadCannotMoveTheEra() {
+        // A PC's RTC keeps a two-digit year: a dead battery or a careless "date -s" can leave it in 2099.
+        // Taken as the pivot, that read an honest 2027 as 2163 (inside the window, 64 years ahead of the
+        // local clock), and the daemon would have stepped there and stayed.
+        long jan2027 = Instant.parse("2027-01-01T00:00:00Z").getEpochSecond();
+        long wire = Epochs.wire32FromPosixSeconds(jan2027);
+        for (String l : new String[] {"2094-06-01T00:00:00Z", "2099-12-31T23:59:59Z", "2150-01-01T00:00:00Z"}) {
+            long local = Instant.parse(l).getEpochSecond();
+            assertEquals(jan2027, Epochs.posixSecondsFromWire32(wire, Epochs.eraPivotPosixSeconds(local)), "local " + l);
+            assertEquals(null, Epochs.outsideSaneWindow(jan2027 * NS, local * NS), "local " + l);
+        }
+        // only a local clock beyond the era the release reaches (2162) chooses the era itself
+        long y2170 = Instant.parse("2170-01-01T00:00:00Z").getEpochSecond();
+        assertEquals(y2170, Epochs.posixSecondsFromWire32(Epochs.wire32FromPosixSeconds(y2170),
+                Epochs.eraPivotPosixSeconds(y2170)));
+    }
+
+    @Test
     void randomWireSecondsMostlyFallOutsideTheWindow() {
         // issue 9 failure 3: 4 random RFC 868 bytes were believed 5 times in 6
         java.util.SplittableRandom random = new java.util.SplittableRandom(9);

@@ -179,6 +179,9 @@ public final class TimeService implements AutoCloseable {
         if (date.yearNote() != null && loggedOnce.add(date.yearNote())) {
             log.notice(date.yearNote());
         }
+        if (t4 < t1) {
+            throw new BadReply("local-step", "the local clock went back " + (t1 - t4) + " ns during the exchange");
+        }
         long mid = t1 + (t4 - t1) / 2;
         long offset = date.posixSeconds() * Epochs.NANOS_PER_SECOND + HALF_SECOND_NANOS - mid;
         return new Probe(offset, t4 - t1, HALF_SECOND_NANOS, mid, t1Mono + (t4Mono - t1Mono) / 2);

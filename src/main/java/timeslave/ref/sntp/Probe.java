@@ -66,13 +66,17 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
         }
         Probe best = probes.stream().min(Comparator.comparingLong(Probe::delayNanos)).orElseThrow();
         List<Probe> kept = probes.stream().filter(p -> p.delayNanos <= best.delayNanos + keepSlackNanos).toList();
-        long sum = 0;
+        // The mean as the first kept offset plus the mean difference: the offsets themselves may be
+        // decades (a clock at 1970), and a sum of several would wrap a long; their differences are
+        // within their bounds, which all share a point.
+        long base = kept.get(0).offsetNanos;
+        double sumDiff = 0;
         long error = 1;
         for (Probe p : kept) {
-            sum += p.offsetNanos;
+            sumDiff += p.offsetNanos - base;
             error = Math.max(error, p.errorNanos(resolutionNanos));
         }
-        long offset = Math.round((double) sum / kept.size());
+        long offset = base + Math.round(sumDiff / kept.size());
         return new Sample(source, best.monoNanos, best.localNanos, offset, best.delayNanos, error);
     }
 

@@ -144,6 +144,9 @@ public final class TaiclockReference implements Reference {
             throw new BadReply("bad-label", e.getMessage());
         }
         long t4 = d.realtimeNanos();
+        if (t4 < t1) {
+            throw new BadReply("local-step", "the local clock went back " + (t1 - t4) + " ns during the exchange");
+        }
         dates.check(serverNanos, t4);
         // One server stamp T for the exchange: offset = T − (t1 + t4)/2, within ±(t4 − t1)/2 (PROTOCOLS.md §5).
         long mid = t1 + (t4 - t1) / 2;

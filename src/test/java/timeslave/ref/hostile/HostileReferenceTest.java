@@ -584,7 +584,7 @@ class HostileReferenceTest {
         return net("icmp " + name, (clock, log, healed) -> {
             FakeUdpServer dates = keep(new FakeUdpServer((n, req, reply) -> reply.send(date(clock.trueNanos()))));
             FakeIcmpChannel net = new FakeIcmpChannel(clock, (n, id, seq, o, to) -> {
-                long now = FakeIcmpChannel.serverMillis(clock, -clock.trueOffsetNanos());
+                long now = FakeIcmpChannel.serverMillis(clock, clock.trueOffsetNanos());
                 byte[] good = IcmpTimestamp.replyDatagram(LOOPBACK, id, seq, o, now, now);
                 return healed.get() ? List.of(good) : lie.answer(n, id, seq, o, now);
             });

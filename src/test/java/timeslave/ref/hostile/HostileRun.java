@@ -196,6 +196,8 @@ final class HostileRun {
             for (long x : clock.corrections) {
                 assertTrue(Math.abs(x) <= c.maxCorrectionNanos(), "clock moved by " + x + " ns: " + where);
             }
+            long slewed = clock.maxMovedByFrequencyNanos();
+            assertTrue(slewed <= c.maxCorrectionNanos(), "clock slewed by " + slewed + " ns: " + where);
             if (c.recovers()) {
                 assertTrue(ref.calls.stream().anyMatch(x -> x.healed() && x.sample() != null), "no recovery: " + where);
                 assertTrue(ref.calls.get(total - 1).sample() != null, "not measuring at the end: " + where);

@@ -7,7 +7,9 @@ import timeslave.time.SystemClock;
 
 /**
  * The true time and a local clock over it, for the hostile-reference suite; the local clock records every
- * write (step, slew, frequency) and applies steps and slews at once. In {@link #loopback} mode the truth
+ * write (step, slew, frequency) and applies steps and slews at once, and runs at the frequency it was
+ * last given (the daemon slews and trims by frequency, never by {@link #slew}: a clock that ignored it
+ * could not show a hostile reference dragging it). In {@link #loopback} mode the truth
  * follows the JDK's real clocks plus a virtual advance (the scheduler skips the waits between
  * measurements, while packets cross real loopback sockets in real time); in {@link #virtual} mode
  * everything is virtual and moves only when a fake serial line or the scheduler says so.
@@ -19,6 +21,11 @@ final class VirtualClock implements SystemClock {
     private final long virtualRealAtStart;
     private volatile long localErrorNanos;
     private volatile double frequency;
+    /** Monotonic time up to which the frequency has been applied. */
+    private long settledMono = Long.MIN_VALUE;
+    /** How far the frequency has moved the local clock so far, ns, and the most it has at any moment. */
+    private double movedByFrequencyNanos;
+    private double maxMovedByFrequencyNanos;
     final List<String> writes = new ArrayList<>();
     final List<Long> corrections = new ArrayList<>();
 
@@ -51,6 +58,7 @@ final class VirtualClock implements SystemClock {
 
     /** reference − local for an honest reference: minus the local clock's error. */
     long trueOffsetNanos() {
+        settle();
         return -localErrorNanos;
     }
 
@@ -69,7 +77,26 @@ final class VirtualClock implements SystemClock {
 
     @Override
     public long realtimeNanos() {
+        settle();
         return trueNanos() + localErrorNanos;
+    }
+
+    /** Applies the frequency in force from the last settled instant to now. */
+    private synchronized void settle() {
+        long mono = monotonicNanos();
+        if (settledMono != Long.MIN_VALUE && mono > settledMono && frequency != 0) {
+            double moved = frequency * (mono - settledMono) / 1e9;
+            movedByFrequencyNanos += moved;
+            maxMovedByFrequencyNanos = Math.max(maxMovedByFrequencyNanos, Math.abs(movedByFrequencyNanos));
+            localErrorNanos += Math.round(moved);
+        }
+        settledMono = Math.max(settledMono, mono);
+    }
+
+    /** The most the frequencies set have moved the local clock away from where it started, ns. */
+    synchronized long maxMovedByFrequencyNanos() {
+        settle();
+        return Math.round(maxMovedByFrequencyNanos);
     }
 
     @Override
@@ -79,6 +106,7 @@ final class VirtualClock implements SystemClock {
 
     @Override
     public synchronized void step(long offsetNanos) {
+        settle();
         writes.add("step " + offsetNanos);
         corrections.add(offsetNanos);
         localErrorNanos += offsetNanos;
@@ -86,6 +114,7 @@ final class VirtualClock implements SystemClock {
 
     @Override
     public synchronized void slew(long offsetNanos) {
+        settle();
         writes.add("slew " + offsetNanos);
         corrections.add(offsetNanos);
         localErrorNanos += offsetNanos;
@@ -93,6 +122,7 @@ final class VirtualClock implements SystemClock {
 
     @Override
     public synchronized void setFrequency(double nsPerSec) {
+        settle();
         writes.add("frequency " + Math.round(nsPerSec));
         frequency = nsPerSec;
     }

@@ -44,6 +44,36 @@ class Rfc868IcmpReferenceTest {
         return IcmpTimestamp.replyDatagram(LOOPBACK, id, seq, originate, now, now);
     }
 
+    /**
+     * Without an ICMP socket (not root) the date alone is the sample. Someone else sets the local clock
+     * back 0.3 s while the request is out: the realtime round trip is negative, yet within the date's
+     * 0.5 s bound, so it reached Sample as a negative delay and the measurement ended as an internal
+     * error (IllegalArgumentException in the log). It is refused as local-step.
+     */
+    @Test
+    void aLocalClockSetBackDuringTheExchangeIsRefusedNotAnInternalError() throws Exception {
+        timeslave.time.TimeSource steppingBack = new timeslave.time.TimeSource() {
+            long reads;
+
+            @Override
+            public synchronized long realtimeNanos() {
+                return wall.realtimeNanos() - 300_000_000L * reads++;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return wall.monotonicNanos();
+            }
+        };
+        try (FakeUdpServer ts = timeServer(0);
+             Rfc868IcmpReference ref = new Rfc868IcmpReference("localhost", host, config(ts.address().getPort()),
+                     steppingBack, log, null, ID)) {
+            MeasurementException e = assertThrows(MeasurementException.class, ref::measure);
+            assertEquals(MeasurementException.Kind.UNREACHABLE, e.kind, e.getMessage());
+            assertTrue(ref.rejects().counts().getOrDefault("local-step", 0L) > 0, ref.rejects().counts().toString());
+        }
+    }
+
     @Test
     void dateAndTimeOfDayJoinIntoAnOffsetOfDaysPlusMilliseconds() throws Exception {
         long shift = 3 * Epochs.NANOS_PER_DAY + 2 * Epochs.NANOS_PER_SECOND + 250_000_000L;

@@ -43,6 +43,36 @@ class TaiclockReferenceTest {
         assertTrue(s.errorNanos() < 50_000_000L, "bound not absurdly wide: " + s);
     }
 
+    /**
+     * Someone else sets the local clock back while a request is out (each read 2 s earlier than the one
+     * before): the round trip on the realtime clock is negative. The reply is refused (local-step), where
+     * it used to reach Sample as a negative delay and end the measurement as an internal error
+     * (IllegalArgumentException in the log).
+     */
+    @Test
+    void aLocalClockSetBackDuringTheExchangeIsRefusedNotAnInternalError() throws Exception {
+        timeslave.time.TimeSource steppingBack = new timeslave.time.TimeSource() {
+            long reads;
+
+            @Override
+            public synchronized long realtimeNanos() {
+                return wall.realtimeNanos() - 2_000_000_000L * reads++;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return wall.monotonicNanos();
+            }
+        };
+        try (FakeUdpServer server = taiclockd(TaiScale.posixPlus10());
+             TaiclockReference ref = new TaiclockReference("tai:test", server.address(), TaiScale.posixPlus10(), CONFIG,
+                     steppingBack, log)) {
+            timeslave.time.MeasurementException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    timeslave.time.MeasurementException.class, ref::measure);
+            assertTrue(e.getMessage().contains("refused: local-step"), e.getMessage());
+        }
+    }
+
     @Test
     void measuresATaiclockdOnAUtcMachine() throws Exception {
         try (FakeUdpServer server = taiclockd(TaiScale.posixPlus10());
