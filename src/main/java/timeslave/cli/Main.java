@@ -255,6 +255,25 @@ public final class Main {
         out.flush();
     }
 
+    /**
+     * Issue 10: without -P and -i, the frequency the kernel already has is the starting one (the
+     * core's "initial drift"), so a kernel trimmed before is not thrown back to 0 and re-learnt.
+     */
+    static Settings startingFrequency(Options o, Settings settings, SystemClock clock, Log log) {
+        if (!o.startsFromKernelFrequency()) {
+            return settings;
+        }
+        try {
+            long kernel = Math.round(clock.frequency());
+            log.info("no -P and no -i: starting from the kernel's frequency " + (kernel >= 0 ? "+" : "") + kernel + " ns/s");
+            return settings.withInitDriftNsPerSec(kernel);
+        } catch (ClockException e) {
+            log.err("cannot read the kernel's frequency: " + e.getMessage() + "; starting from -i "
+                    + settings.initDriftNsPerSec() + " ns/s");
+            return settings;
+        }
+    }
+
     /** The daemon: runs the core loop until SIGTERM or SIGINT. */
     static int daemon(Options o, PrintStream err, Platform platform) {
         return daemon(o, err, platform, List.of());
@@ -305,7 +324,7 @@ public final class Main {
             ready.fail(msg);
             return e instanceof SameServer ? EXIT_USAGE : EXIT_FAILURE;   // ops12
         }
-        Slave slave = new Slave(o.settings(platform.time().monotonicNanos()), ref, clock,
+        Slave slave = new Slave(startingFrequency(o, o.settings(platform.time().monotonicNanos()), clock, log), ref, clock,
                 platform.scheduler(platform.time()), log, timetrim);
         AtomicReference<String> stoppedBy = new AtomicReference<>();
         for (String sig : List.of("TERM", "INT")) {

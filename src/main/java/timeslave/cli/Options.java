@@ -46,6 +46,7 @@ import timeslave.ref.ReferenceConfig;
  * @param user               -u (least privilege): the user to become after start-up; empty for the default
  * @param serve              what the daemon serves (--serve-*, --clockbound-shm; issue 11)
  * @param ops                --control, --metrics, --statsdir (ops12)
+ * @param initDriftGiven     whether -i was given (issue 10: without -P and -i the daemon starts from the kernel's frequency)
  */
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
@@ -56,7 +57,8 @@ public record Options(boolean serial, String master, String clockType, Optional<
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
                       Optional<Path> optionsFile, Settings.Leap leap, List<Master> masters,
                       long panicNanos, boolean force,
-                      Optional<String> user, timeslave.serve.Serving.Config serve, Ops ops) {
+                      Optional<String> user, timeslave.serve.Serving.Config serve, Ops ops,
+                      boolean initDriftGiven) {
 
     // ops12: status and control, metrics, statistics.
     /**
@@ -74,6 +76,15 @@ public record Options(boolean serial, String master, String clockType, Optional<
         }
     }
     // end ops12
+
+    /**
+     * Issue 10, starting frequency: with neither a timetrim file (-P) nor -i, the daemon keeps the
+     * frequency the kernel already has (as chronyd does) instead of writing -i's default 0 over it.
+     * With -P, IRIX's rule is unchanged: the saved timetrim, else -i.
+     */
+    public boolean startsFromKernelFrequency() {
+        return timetrimFile.isEmpty() && !initDriftGiven && !measureOnly && !once;
+    }
 
     /** One master: a -H host spec ({@code serial} false) or a -C tty path. */
     public record Master(boolean serial, String spec) {

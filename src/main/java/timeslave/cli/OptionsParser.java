@@ -575,7 +575,7 @@ public final class OptionsParser {
                 leap == null ? d.leapSecondsFile() : path(leap),
                 ready == null ? Optional.empty() : Optional.of(path(ready)), optionsFile, leapMode,
                 List.copyOf(masters), panic, force,
-                u == null ? Optional.empty() : Optional.of(u.value), serve, ops);
+                u == null ? Optional.empty() : Optional.of(u.value), serve, ops, m.get("i") != null);
     }
 
     /** Serving (issue 11): --serve-ntp/-taiclock/-time, --serve-unsynchronised, --serve-true-tai, --serve-rate-limit, --clockbound-shm. */

@@ -17,4 +17,9 @@ public final class SystemTime implements TimeSource {
     public long monotonicNanos() {
         return System.nanoTime();
     }
+
+    @Override
+    public boolean kernelRealtime() {
+        return true;
+    }
 }

@@ -16,4 +16,12 @@ public interface TimeSource {
      * Never stepped; it runs at the disciplined rate, as CLOCK_MONOTONIC does on Linux.
      */
     long monotonicNanos();
+
+    /**
+     * Whether {@link #realtimeNanos} is the kernel's CLOCK_REALTIME itself, so that the kernel's own
+     * timestamps (a datagram's SO_TIMESTAMPNS) are on its scale. False for a shifted or simulated clock.
+     */
+    default boolean kernelRealtime() {
+        return false;
+    }
 }

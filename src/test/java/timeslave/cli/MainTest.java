@@ -31,7 +31,10 @@ import timeslave.time.Sample;
 import timeslave.core.TimetrimStore;
 import timeslave.os.Privileges;
 import timeslave.os.SyslogLog;
+import timeslave.os.LinuxClock;
 import timeslave.os.SystemTime;
+import timeslave.os.Timex;
+import timeslave.os.TimexCall;
 import timeslave.os.ThreadScheduler;
 import timeslave.time.MeasurementException;
 import timeslave.time.Reference;
@@ -51,6 +54,8 @@ class MainTest {
         final List<String> syslog = Collections.synchronizedList(new ArrayList<>());
         final Map<String, Runnable> signals = new ConcurrentHashMap<>();
         final FakeClock clock = new FakeClock();
+        /** When set, the daemon gets this clock instead (a real LinuxClock over a mocked binding). */
+        SystemClock clockOverride;
         final CountDownLatch measured = new CountDownLatch(1);
         ReferenceConfig config;
         MeasurementException openFailure;
@@ -96,7 +101,7 @@ class MainTest {
 
         @Override
         public SystemClock clock(Options o, SyslogLog log) {
-            return clock;
+            return clockOverride != null ? clockOverride : clock;
         }
 
         @Override
@@ -674,5 +679,61 @@ class MainTest {
         p.memberOffsets.put("sntp:localhost:10", 1_000L);
         run(p, "--once", "-H", "sntp:127.0.0.1:9", "-H", "sntp:localhost:10");
         assertTrue(!err().contains("same server"), err());
+    }
+
+    /** The kernel's freq (2^-16 ppm) a read returns in {@link #startingFrequencyWrite}: +50 ppm. */
+    static final long KERNEL_FREQ_50_PPM = 50L << 16;
+
+    /**
+     * Runs the daemon over a real LinuxClock whose libc binding is mocked (the kernel already at
+     * +50 ppm) until it has measured once; returns the freq of its first ADJ_FREQUENCY write.
+     */
+    private long startingFrequencyWrite(FakePlatform p, String... args) throws Exception {
+        TimexCall call = org.mockito.Mockito.mock(TimexCall.class);
+        List<Long> freqWrites = Collections.synchronizedList(new ArrayList<>());
+        org.mockito.Mockito.when(call.clockAdjtime(org.mockito.ArgumentMatchers.anyInt(),
+                org.mockito.ArgumentMatchers.any(Timex.class))).thenAnswer(inv -> {
+                    Timex tx = inv.getArgument(1);
+                    if (tx.modes == 0) {
+                        tx.freq = new com.sun.jna.NativeLong(KERNEL_FREQ_50_PPM);
+                        tx.tick = new com.sun.jna.NativeLong(10_000);
+                    } else if ((tx.modes & Timex.ADJ_FREQUENCY) != 0 && tx.modes != Timex.ADJ_OFFSET_SINGLESHOT) {
+                        freqWrites.add(tx.freq.longValue());
+                    }
+                    return 0;
+                });
+        p.clockOverride = new LinuxClock(call, new SystemTime());
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, args));
+            assertTrue(p.measured.await(10, TimeUnit.SECONDS), "the daemon measured: " + err());
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        } finally {
+            ex.shutdownNow();
+        }
+        assertFalse(freqWrites.isEmpty(), "the daemon set a frequency: " + p.syslog);
+        return freqWrites.get(0);
+    }
+
+    /** Issue 10: without -P and -i the kernel's own frequency is the start, not -i's 0 written over it. */
+    @Test
+    void withoutPAndIItStartsFromTheKernelsFrequency() throws Exception {
+        FakePlatform p = new FakePlatform();
+        assertEquals(KERNEL_FREQ_50_PPM, startingFrequencyWrite(p, "-B", "-H", "a", "--syslog", "none"));
+        assertTrue(p.syslog.contains("INFO no -P and no -i: starting from the kernel's frequency +50000 ns/s"), p.syslog.toString());
+    }
+
+    /** With -i (or -P: IRIX's rule) the kernel's frequency is overwritten as before. */
+    @Test
+    void withIOrPTheKernelsFrequencyIsReplaced() throws Exception {
+        FakePlatform p = new FakePlatform();
+        assertEquals(0, startingFrequencyWrite(p, "-B", "-H", "a", "-i", "0", "--syslog", "none"));
+        FakePlatform q = new FakePlatform();
+        assertEquals(-7L * 65_536, // -i -7000 ns/s = -7 ppm, in 2^-16 ppm
+                startingFrequencyWrite(q, "-B", "-H", "a", "-i", "-7000", "--syslog", "none"));
+        FakePlatform r = new FakePlatform();
+        assertEquals(0, startingFrequencyWrite(r, "-B", "-H", "a", "-P", dir.resolve("trim").toString(), "--syslog", "none"));
+        assertTrue(r.syslog.stream().noneMatch(l -> l.contains("kernel's frequency")), r.syslog.toString());
     }
 }

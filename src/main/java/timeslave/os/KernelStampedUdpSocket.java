@@ -1,0 +1,364 @@
+package timeslave.os;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A UDP socket through libc whose every received datagram carries the kernel's receive timestamp
+ * ({@code SO_TIMESTAMPNS}: CLOCK_REALTIME when the packet reached the socket, delivered by
+ * {@code recvmsg} as an {@code SCM_TIMESTAMPNS} control message), which the JDK's sockets cannot
+ * give. A user-space stamp taken after a read also holds the wake-up and the system calls before it,
+ * delay that lies on the receive side only and so becomes offset error (issue 10: 60–70 µs on a
+ * User-Mode Linux guest, where every system call is a ptrace round trip).
+ *
+ * <p>Bound to the wildcard address on an ephemeral port of the family of the server it will talk to;
+ * unconnected. Linux on LP64 (x86_64, aarch64): the struct layouts below are those of that ABI.
+ */
+public final class KernelStampedUdpSocket implements AutoCloseable {
+    /** No kernel timestamp came with the datagram. */
+    public static final long NO_STAMP = Long.MIN_VALUE;
+
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int SOL_SOCKET = 1;
+    /** SO_TIMESTAMPNS (SO_TIMESTAMPNS_OLD): 64-bit timespec stamps on LP64; the cmsg type is the same number. */
+    static final int SO_TIMESTAMPNS = 35;
+    static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
+    /** SO_TIMESTAMPING: here only for the kernel's software transmit stamp, read from the error queue. */
+    static final int SO_TIMESTAMPING = 37;
+    static final int SCM_TIMESTAMPING = SO_TIMESTAMPING;
+    /**
+     * The driver's stamp as it sends the packet, as chronyd uses. Not SOF_TIMESTAMPING_TX_SCHED (the
+     * stamp as the packet enters the device's queue): on a User-Mode Linux guest, whose driver gives
+     * only that one, the true offset settled at −55 to −73 µs, against −8 to +40 µs with the reading
+     * taken before the send (one 200 s run each, issue 10).
+     */
+    static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+    static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
+    static final short POLLIN = 1;
+    static final short POLLERR = 8;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_ERRQUEUE = 0x2000;
+    /** How long a send waits for its transmit stamp, ns: it comes as the driver sends, within microseconds. */
+    static final long TX_STAMP_WAIT_NANOS = 2_000_000;
+    /** After this many sends without a transmit stamp (a driver that does not stamp), stop waiting for them. */
+    static final int TX_STAMP_GIVE_UP = 3;
+    /** At most this many stale error-queue messages are read before a send. */
+    static final int MAX_STALE = 16;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ECONNREFUSED = 111;
+    static final int SOCKADDR_BYTES = 28;
+    static final int MSGHDR_BYTES = 56;
+    static final int IOVEC_BYTES = 16;
+    static final int CMSGHDR_BYTES = 16;
+    static final int CONTROL_BYTES = 256;
+    /** Larger than any reply timeslave accepts, so an oversized one is seen as such rather than cut. */
+    static final int RECEIVE_BUFFER_BYTES = 2048;
+
+    /** One received datagram. */
+    public record Received(byte[] data, InetSocketAddress from, long kernelRealtimeNanos) {
+        /** Whether the kernel stamped it. */
+        public boolean stamped() {
+            return kernelRealtimeNanos != NO_STAMP;
+        }
+    }
+
+    /** The libc calls, direct-mapped; errno as LastErrorException. */
+    static final class C {
+        static {
+            Native.register(C.class, "c");
+        }
+
+        private C() {
+        }
+
+        static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+
+        static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
+
+        static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
+
+        static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen) throws LastErrorException;
+
+        static native long recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
+
+        static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+    }
+
+    private final int fd;
+    private final int family;
+    private final Memory msg = new Memory(MSGHDR_BYTES);
+    private final Memory iov = new Memory(IOVEC_BYTES);
+    private final Memory name = new Memory(SOCKADDR_BYTES);
+    private final Memory control = new Memory(CONTROL_BYTES);
+    private final Memory buffer = new Memory(RECEIVE_BUFFER_BYTES);
+    private final Memory pollfd = new Memory(8);
+    private boolean txStamps;
+    private int txMisses;
+    private boolean txSeen;
+    private boolean closed;
+
+    private KernelStampedUdpSocket(int fd, int family) {
+        this.fd = fd;
+        this.family = family;
+    }
+
+    /**
+     * Opens a socket for talking to {@code server}'s address family, with kernel receive timestamps on.
+     *
+     * @throws IOException naming the call and errno if libc cannot be loaded or any call fails
+     */
+    public static KernelStampedUdpSocket open(InetAddress server) throws IOException {
+        int family = server instanceof Inet4Address ? AF_INET : AF_INET6;
+        int fd;
+        try {
+            fd = C.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw new IOException("socket(" + (family == AF_INET ? "AF_INET" : "AF_INET6") + ", SOCK_DGRAM): errno "
+                    + e.getErrorCode(), e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new IOException("cannot load libc through JNA: " + e.getMessage(), e);
+        }
+        KernelStampedUdpSocket s = new KernelStampedUdpSocket(fd, family);
+        try {
+            C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, new int[]{1}, 4);
+            byte[] any = sockaddr(new InetSocketAddress(family == AF_INET ? InetAddress.getByAddress(new byte[4])
+                    : InetAddress.getByAddress(new byte[16]), 0), family);
+            C.bind(fd, any, any.length);
+        } catch (LastErrorException e) {
+            s.close();
+            throw new IOException("setsockopt(SO_TIMESTAMPNS)/bind: errno " + e.getErrorCode(), e);
+        }
+        try {
+            C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
+                    | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
+            s.txStamps = true;
+        } catch (LastErrorException e) {
+            s.txStamps = false;   // receive stamps still work; sends are stamped in user space
+        }
+        return s;
+    }
+
+    /** The local port. */
+    public int localPort() {
+        byte[] a = new byte[SOCKADDR_BYTES];
+        int[] len = {a.length};
+        try {
+            C.getsockname(fd, a, len);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+        return ((a[2] & 0xff) << 8) | (a[3] & 0xff);
+    }
+
+    /**
+     * Sends one datagram; returns the kernel's CLOCK_REALTIME stamp of its transmission (software,
+     * as the driver sent it), or {@link #NO_STAMP} if none came within {@link #TX_STAMP_WAIT_NANOS}.
+     */
+    public long send(byte[] data, InetSocketAddress to) throws IOException {
+        byte[] addr = sockaddr(to, family);
+        try {
+            for (int i = 0; txStamps && i < MAX_STALE && errorPending(); i++) {
+                readError();   // a stale transmit stamp of an earlier send
+            }
+            C.sendto(fd, data, data.length, 0, addr, addr.length);
+            return txStamps ? transmitStamp() : NO_STAMP;
+        } catch (LastErrorException e) {
+            throw new IOException("sendto " + to + ": errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Whether sends are still waiting for kernel transmit stamps. */
+    public boolean transmitStamps() {
+        return txStamps;
+    }
+
+    private long transmitStamp() {
+        long end = System.nanoTime() + TX_STAMP_WAIT_NANOS;
+        do {
+            long stamp = readError();
+            if (stamp != NO_STAMP) {
+                txSeen = true;
+                txMisses = 0;
+                return stamp;
+            }
+            int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
+            if (poll((short) 0, waitMillis) == 0) {
+                break;
+            }
+        } while (System.nanoTime() < end);
+        if (!txSeen && ++txMisses >= TX_STAMP_GIVE_UP) {
+            txStamps = false;
+        }
+        return NO_STAMP;
+    }
+
+    /** One message from the error queue: its transmit stamp, or NO_STAMP (none queued, or none in it). */
+    private long readError() {
+        prepare();
+        try {
+            C.recvmsg(fd, msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            return NO_STAMP;
+        }
+        return stamp(control, msg.getLong(40));
+    }
+
+    private boolean errorPending() {
+        return (poll((short) 0, 0) & POLLERR) != 0;
+    }
+
+    /** poll(2) on the socket; the revents, 0 on timeout or interruption. */
+    private int poll(short events, int timeoutMillis) {
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, events);
+        pollfd.setShort(6, (short) 0);
+        try {
+            if (C.poll(pollfd, 1, timeoutMillis) == 0) {
+                return 0;
+            }
+        } catch (LastErrorException e) {
+            return 0;
+        }
+        return pollfd.getShort(6);
+    }
+
+    private void prepare() {
+        iov.setPointer(0, buffer);
+        iov.setLong(8, RECEIVE_BUFFER_BYTES);
+        msg.clear();
+        msg.setPointer(0, name);
+        msg.setInt(8, SOCKADDR_BYTES);
+        msg.setPointer(16, iov);
+        msg.setLong(24, 1);
+        msg.setPointer(32, control);
+        msg.setLong(40, CONTROL_BYTES);
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (0: not at all) for one datagram; null if none came or a
+     * signal interrupted the wait. Transmit stamps left on the error queue are discarded meanwhile.
+     */
+    public Received receive(int timeoutMillis) throws IOException {
+        long end = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
+        while (true) {
+            int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
+            int revents = poll(POLLIN, waitMillis);
+            if ((revents & POLLIN) != 0) {
+                break;
+            }
+            if ((revents & POLLERR) == 0) {
+                return null;
+            }
+            if (readError() == NO_STAMP) {
+                break;   // a pending socket error, not a stamp: the plain read below reports and clears it
+            }
+            if (System.nanoTime() >= end) {
+                return null;
+            }
+        }
+        prepare();
+        try {
+            long n = C.recvmsg(fd, msg, MSG_DONTWAIT);
+            byte[] data = buffer.getByteArray(0, (int) n);
+            byte[] from = name.getByteArray(0, Math.min(SOCKADDR_BYTES, msg.getInt(8)));
+            return new Received(data, address(from), stamp(control, msg.getLong(40)));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN || e.getErrorCode() == ECONNREFUSED) {
+                return null;
+            }
+            throw new IOException("recvmsg on the UDP socket: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * The kernel's stamp among {@code length} bytes of control messages, ns: SCM_TIMESTAMPNS's, or
+     * the software one (the first of three) of SCM_TIMESTAMPING; {@link #NO_STAMP} if none.
+     */
+    static long stamp(Pointer control, long length) {
+        long off = 0;
+        while (off + CMSGHDR_BYTES <= length) {
+            long len = control.getLong(off);
+            if (len < CMSGHDR_BYTES || off + len > length) {
+                break;
+            }
+            int level = control.getInt(off + 8);
+            int type = control.getInt(off + 12);
+            if (level == SOL_SOCKET && (type == SCM_TIMESTAMPNS || type == SCM_TIMESTAMPING) && len >= CMSGHDR_BYTES + 16) {
+                long sec = control.getLong(off + 16);
+                long nsec = control.getLong(off + 24);
+                if (sec != 0 || nsec != 0) {
+                    return sec * 1_000_000_000L + nsec;
+                }
+            }
+            off += (len + 7) & ~7L;
+        }
+        return NO_STAMP;
+    }
+
+    /** struct sockaddr_in or sockaddr_in6 (v4 addresses mapped on an AF_INET6 socket). */
+    static byte[] sockaddr(InetSocketAddress a, int family) {
+        ByteBuffer b = ByteBuffer.allocate(family == AF_INET ? 16 : 28).order(ByteOrder.nativeOrder());
+        b.putShort((short) family);
+        b.order(ByteOrder.BIG_ENDIAN).putShort((short) a.getPort());
+        byte[] ip = a.getAddress().getAddress();
+        if (family == AF_INET) {
+            b.put(ip);
+        } else {
+            b.putInt(0);   // flowinfo
+            if (ip.length == 4) {
+                b.put(new byte[10]).put((byte) 0xff).put((byte) 0xff).put(ip);
+            } else {
+                b.put(ip);
+            }
+            b.order(ByteOrder.nativeOrder())
+                    .putInt(a.getAddress() instanceof Inet6Address v6 ? v6.getScopeId() : 0);
+        }
+        return b.array();
+    }
+
+    /** The sender's address from a sockaddr_in/sockaddr_in6. */
+    static InetSocketAddress address(byte[] sa) throws IOException {
+        int family = ByteBuffer.wrap(sa).order(ByteOrder.nativeOrder()).getShort(0);
+        int port = ((sa[2] & 0xff) << 8) | (sa[3] & 0xff);
+        try {
+            if (family == AF_INET) {
+                return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(sa, 4, 8)), port);
+            }
+            // getByAddress turns a v4-mapped address back into an Inet4Address, as the JDK's sockets report it.
+            return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(sa, 8, 24)), port);
+        } catch (UnknownHostException e) {
+            throw new IOException("bad sender address from recvmsg", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                C.close(fd);
+            } catch (LastErrorException ignored) {
+                // nothing to act on
+            }
+        }
+    }
+}
