@@ -9,6 +9,9 @@
 #                and no default route
 #   UML_SHIFT_NS step the guest's clock by this many ns before run.sh (e.g. -500000000)
 #   UML_DATE     set the guest's clock to this UTC date (date -s, "_" for spaces) before run.sh
+#   UML_KEEP     the project's directory: when it lies below /tmp or /run (a CI clone, say) it is
+#                bind-mounted aside before those get their tmpfs and moved back to its own path after,
+#                so the guest still sees the classes and its scratch directory there
 # The clock-write guard of the host's tests is cleared here only: this kernel's clock is the one
 # under test, and nothing in the guest can reach the host's clock (linux.uml runs without CAP_SYS_TIME).
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -17,8 +20,15 @@ unset TIMESLAVE_FORBID_CLOCK_WRITES
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mountpoint -q /dev || mount -t devtmpfs dev /dev
+case "$UML_KEEP" in
+  /tmp/*|/run/*) mkdir -p /dev/.uml-keep && mount --bind "$UML_KEEP" /dev/.uml-keep || UML_KEEP= ;;
+  *) UML_KEEP= ;;
+esac
 mount -t tmpfs -o mode=1777 tmp /tmp
 mount -t tmpfs -o mode=755 run /run
+if [ -n "$UML_KEEP" ]; then
+  mkdir -p "$UML_KEEP" && mount --move /dev/.uml-keep "$UML_KEEP"
+fi
 HOME=/tmp
 export HOME
 out=$UML_SCRATCH/guest.out

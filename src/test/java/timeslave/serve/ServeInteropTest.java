@@ -106,7 +106,7 @@ class ServeInteropTest {
         Path conf = dir.resolve("q.conf");
         Files.writeString(conf, "server 127.0.0.1 port " + ports.get("ntp") + " iburst\ncmdport 0\npidfile "
                 + dir.resolve("q.pid") + "\n");
-        String out = run(dir, List.of(ExternalServer.CHRONYD, "-Q", "-f", conf.toString(), "-t", "30"));
+        String out = run(dir, List.of(ExternalServer.CHRONYD, "-Q", "-u", "root", "-f", conf.toString(), "-t", "30"));
         System.out.println("chronyd -Q: " + out);
         Matcher m = Pattern.compile("System clock wrong by (-?[0-9.]+) seconds").matcher(out);
         assertTrue(m.find(), out);

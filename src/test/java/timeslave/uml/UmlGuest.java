@@ -99,8 +99,9 @@ public final class UmlGuest implements AutoCloseable {
     }
 
     /**
-     * Boots a guest; its scratch directory is made below {@code target/uml-scratch} (not /tmp, which
-     * the guest covers with its own tmpfs).
+     * Boots a guest; its scratch directory is made below {@code target/uml-scratch}. The guest covers
+     * /tmp and /run with its own tmpfs; a project checked out below them (a CI clone) is kept visible
+     * at its own path by the init script (UML_KEEP).
      */
     public static UmlGuest boot(Spec spec) throws IOException {
         assumeRunnable();
@@ -124,7 +125,7 @@ public final class UmlGuest implements AutoCloseable {
                 LINUX_UML.toString(), MEMORY, "umid=" + umid, "uml_dir=" + scratch,
                 "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "rw", "quiet",
                 "con=null", "con0=null,fd:1", "ssl=null", "initcall_blacklist=raid6_select_algo",
-                "init=" + init, "UML_SCRATCH=" + scratch));
+                "init=" + init, "UML_SCRATCH=" + scratch, "UML_KEEP=" + Path.of("").toAbsolutePath()));
         if (spec.tap != null) {
             cmd.add(spec.tap.guestDevice());
             cmd.add("UML_NET=" + spec.tap.guestNet().replace(' ', ','));
