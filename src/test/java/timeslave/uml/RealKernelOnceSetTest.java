@@ -52,7 +52,10 @@ class RealKernelOnceSetTest {
                         printed, bound, before, after);
                 // guest − master is −(reference − local): the printed offset was the true one within its bound.
                 assertEquals(-before, printed, bound + Oracle.ORACLE_SLACK_NANOS, why);
-                assertEquals(printed, after - before, 1_000, "stepped by exactly the printed offset (ADJ_SETOFFSET, 256 ns)");
+                // ADJ_SETOFFSET rounds to the 256 ns clocksource tick, each of the two oracle readings
+                // around the step is one tick and 0.1 µs coarse, and the guest runs at its own rate
+                // between them: about 1.2 µs in all (1.09 µs seen once), so 2 µs.
+                assertEquals(printed, after - before, 2_000, "stepped by the printed offset (ADJ_SETOFFSET, 256 ns)");
                 assertTrue(Math.abs(after) <= bound + Oracle.ORACLE_SLACK_NANOS, "right after the step: " + after + " ns");
             }
         }
