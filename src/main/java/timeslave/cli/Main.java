@@ -275,6 +275,18 @@ public final class Main {
     }
 
     /** The daemon: runs the core loop until SIGTERM or SIGINT. */
+    /**
+     * A start-up failure: one ERR line, the same on stderr when detached (the launcher shows it), and
+     * the reason told to the launcher waiting on the ready file.
+     */
+    private static void startFailed(String msg, Options o, Log log, PrintStream err, ReadyReport ready) {
+        log.err(msg);
+        if (!o.foreground()) {
+            err.println("timeslave: " + msg);
+        }
+        ready.fail(msg);
+    }
+
     static int daemon(Options o, PrintStream err, Platform platform) {
         return daemon(o, err, platform, List.of());
     }
@@ -288,19 +300,11 @@ public final class Main {
         try {
             become = platform.privilegePlan(o, log);
         } catch (Privileges.NoSuchUser e) {
-            log.err(e.getMessage());
-            if (!o.foreground()) {
-                err.println("timeslave: " + e.getMessage());
-            }
-            ready.fail(e.getMessage());
+            startFailed(e.getMessage(), o, log, err, ready);
             return EXIT_USAGE;
         } catch (Privileges.Failure e) {
             String msg = "cannot drop privileges: " + e.getMessage();
-            log.err(msg);
-            if (!o.foreground()) {
-                err.println("timeslave: " + msg);
-            }
-            ready.fail(msg);
+            startFailed(msg, o, log, err, ready);
             return EXIT_FAILURE;
         }
         // --- end least privilege ---
@@ -317,11 +321,7 @@ public final class Main {
             ref = open(o, o.referenceConfig(year), platform, log);
         } catch (MeasurementException e) {
             String msg = "cannot open " + (e instanceof OpenFailure f ? f.master : o.master()) + ": " + e.getMessage();
-            log.err(msg);
-            if (!o.foreground()) {
-                err.println("timeslave: " + msg);
-            }
-            ready.fail(msg);
+            startFailed(msg, o, log, err, ready);
             return e instanceof SameServer ? EXIT_USAGE : EXIT_FAILURE;   // ops12
         }
         Slave slave = new Slave(startingFrequency(o, o.settings(platform.time().monotonicNanos()), clock, log), ref, clock,
@@ -340,11 +340,7 @@ public final class Main {
                 serving = ServeWiring.start(o, ref, platform.time(), log);
             } catch (timeslave.serve.Serving.StartFailure e) {
                 String msg = "cannot serve " + e.getMessage();
-                log.err(msg);
-                if (!o.foreground()) {
-                    err.println("timeslave: " + msg);
-                }
-                ready.fail(msg);
+                startFailed(msg, o, log, err, ready);
                 ref.close();
                 return EXIT_FAILURE;
             }
@@ -393,11 +389,7 @@ public final class Main {
                 platform.dropPrivileges(o, become.get(), log);
             } catch (Privileges.Failure e) {
                 String msg = "cannot drop privileges: " + e.getMessage();
-                log.err(msg);
-                if (!o.foreground()) {
-                    err.println("timeslave: " + msg);
-                }
-                ready.fail(msg);
+                startFailed(msg, o, log, err, ready);
                 ref.close();
                 return EXIT_FAILURE;
             }
