@@ -25,6 +25,25 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
     }
 
     /**
+     * A whole burst of a network master, reduced as {@link #reduce} does and told to {@code failures}:
+     * a refused burst logs its reason as a failure, a sample logs "SOURCE answers again" after failures.
+     *
+     * @throws MeasurementException BAD_REPLY when the probes do not all agree
+     */
+    public static Sample reduceBurst(String source, List<Probe> probes, FailureLog failures)
+            throws MeasurementException {
+        Sample s;
+        try {
+            s = reduce(source, probes, 0, 0);
+        } catch (MeasurementException e) {
+            failures.failed(e.getMessage());
+            throw e;
+        }
+        failures.succeeded(source + " answers again");
+        return s;
+    }
+
+    /**
      * Reduces a burst to one sample, never letting one probe decide it.
      *
      * <ol>

@@ -149,15 +149,7 @@ public final class SntpReference implements Reference {
         if (time.monotonicNanos() >= holdOffUntilMono) {
             rateBackoffNanos = 0;   // a RATE in this very burst keeps its back-off doubling
         }
-        Sample s;
-        try {
-            s = Probe.reduce(name, probes, 0, 0);
-        } catch (MeasurementException e) {
-            failures.failed(e.getMessage());
-            throw e;
-        }
-        failures.succeeded(name + " answers again");
-        return s;
+        return Probe.reduceBurst(name, probes, failures);
     }
 
     /**

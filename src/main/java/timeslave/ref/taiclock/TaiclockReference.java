@@ -93,15 +93,7 @@ public final class TaiclockReference implements Reference {
             failures.failed(msg);
             throw new MeasurementException(Kind.UNREACHABLE, msg);
         }
-        Sample s;
-        try {
-            s = Probe.reduce(name, probes, 0, 0);
-        } catch (MeasurementException e) {
-            failures.failed(e.getMessage());
-            throw e;
-        }
-        failures.succeeded(name + " answers again");
-        return s;
+        return Probe.reduceBurst(name, probes, failures);
     }
 
     private Probe probeOnce() throws IOException {
