@@ -1,5 +1,7 @@
 package timeslave.core;
 
+import timeslave.time.ClockState;
+
 /**
  * An honest interval for reference − local, as a pure function of monotonic time: at
  * {@code asOfMonoNanos} the offset lay in [loNanos, hiNanos]; from then on the interval's centre
@@ -56,8 +58,7 @@ public record ErrorBound(long asOfMonoNanos, double loNanos, double hiNanos, dou
     }
 
     private double widening(double dtSec) {
-        double a = Math.abs(dtSec);
-        return growthNsPerSec * a + (wanderNsPerSec15 == 0 ? 0 : wanderNsPerSec15 * a * Math.sqrt(a));
+        return ClockState.widening(growthNsPerSec, wanderNsPerSec15, dtSec);
     }
 
     /** Half the interval's width at {@code monoNanos}, ns. */

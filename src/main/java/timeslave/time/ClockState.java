@@ -44,6 +44,15 @@ public record ClockState(boolean synchronised, long asOfMonoNanos, double loNano
 
     /** How far each edge has moved out {@code dtSec} from asOf, ns. */
     public double widening(double dtSec) {
+        return widening(growthNsPerSec, wanderNsPerSec15, dtSec);
+    }
+
+    /**
+     * How far an edge that widens at {@code growthNsPerSec} plus {@code wanderNsPerSec15} × |dt|^1.5
+     * has moved out after {@code dtSec} (either sign), ns: the shape of this interval and of core's
+     * error bound alike.
+     */
+    public static double widening(double growthNsPerSec, double wanderNsPerSec15, double dtSec) {
         double a = Math.abs(dtSec);
         return growthNsPerSec * a + wanderNsPerSec15 * a * Math.sqrt(a);
     }
