@@ -20,7 +20,7 @@ class DisciplineTest {
     }
 
     static Estimate estimate(long mono, double offset, double offsetSd, double freq, double freqSd) {
-        return new Estimate(mono, offset, offsetSd, freq, freqSd, freqSd * 4, offsetSd, 10);
+        return new Estimate(mono, offset, offsetSd, freq, freqSd, freqSd * 4, offsetSd, 10, 0);
     }
 
     @Test
