@@ -125,6 +125,7 @@ final class Report {
         for (Row r : grid()) {
             names.add(r.name());
         }
+        names.add("adaptive");
         names.add("oracle");
         return names;
     }
@@ -137,6 +138,15 @@ final class Report {
         List<Row> known = new ArrayList<>(rows());
         known.addAll(grid());
         boolean isGrid = which.equals("grid") || which.startsWith("grid-");
+        if (which.equals("adaptive")) {
+            List<Row> adaptive = ScenarioFile.shippedList("adaptive.list");
+            if (seconds != null) {
+                adaptive = adaptive.stream().map(r -> r.withScenario(r.scenario().seconds(seconds)
+                        .statsFromSec(Math.min(STATS_FROM_SEC, seconds / 2)))).toList();
+            }
+            return table(adaptive, false, "Accuracy benchmark (issues 5, 13), the adaptive rows with --adaptive-rate"
+                    + " 64:1024", true, seeds, out);
+        }
         for (Row r : known) {
             boolean wanted = which.equals(r.name()) || which.equals("all") && !r.name().startsWith("grid-")
                     || which.equals("grid") && r.name().startsWith("grid-");
@@ -238,7 +248,10 @@ final class Report {
                     failures++;
                 }
                 out.println(String.format(Locale.ROOT, "%-38s %-11s %7.2f %7s  %-15s %-15s %-15s %-11s %s", r.label(),
-                        String.format(Locale.ROOT, "%.4g s x %d", r.scenario().settings().rateNanos() / 1e9,
+                        r.scenario().settings().adaptiveMaxNanos() > 0 ? String.format(Locale.ROOT, "%d-%d s x %d",
+                                r.scenario().settings().adaptiveMinNanos() / 1_000_000_000L,
+                                r.scenario().settings().adaptiveMaxNanos() / 1_000_000_000L, r.scenario().probes())
+                                : String.format(Locale.ROOT, "%.4g s x %d", r.scenario().settings().rateNanos() / 1e9,
                                 r.scenario().probes()), pkts, Double.isInfinite(r.budgetPerHour()) ? "-"
                                 : String.format(Locale.ROOT, "%.2f", r.budgetPerHour()),
                         fmt(rms) + " [" + fmt(rmsWorst) + "]", fmt(p99) + " [" + fmt(p99Worst) + "]",

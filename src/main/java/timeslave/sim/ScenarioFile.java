@@ -217,6 +217,10 @@ public final class ScenarioFile {
                             + s.seconds + " s)");
                 }
             }
+            if (seen.containsKey("adaptive-rate") && seen.containsKey("max-rate")) {
+                throw new BadScenario(source, Math.max(seen.get("adaptive-rate"), seen.get("max-rate")),
+                        "adaptive-rate and max-rate cannot be used together");
+            }
             SimPath p = SimPath.symmetric(baseNanos, jitterNanos).withJitter(shape);
             if (asymmetry != null) {
                 p = p.withJitterAsymmetry(asymmetry);
@@ -315,6 +319,16 @@ public final class ScenarioFile {
                 case "max-rate" -> {
                     args(1);
                     s = s.maxRateSec(seconds(1, MIN_RATE_SEC, MAX_LONG_RATE_SEC));
+                }
+                case "adaptive-rate" -> {
+                    args(2);
+                    double min = seconds(1, MIN_RATE_SEC, MAX_RATE_SEC);
+                    double max = seconds(2, MIN_RATE_SEC, MAX_RATE_SEC);
+                    if (max < min) {
+                        throw bad("adaptive-rate: the longest interval " + words[2] + " is shorter than the shortest "
+                                + words[1]);
+                    }
+                    s = s.adaptiveRateSec(min, max);
                 }
                 case "probes" -> {
                     args(1);
@@ -512,6 +526,6 @@ public final class ScenarioFile {
     /** Every key, for the message about an unknown one. */
     static final List<String> KEYS = List.of("name", "label", "duration", "statistics-from", "seeds", "offset",
             "frequency", "wander", "delay", "jitter", "asymmetry", "loss", "spikes", "server-noise", "correlation",
-            "at", "rate", "max-rate", "probes", "step-threshold", "timetrim", "chrony-packets", "chrony-seeds-1-5",
+            "at", "rate", "max-rate", "adaptive-rate", "probes", "step-threshold", "timetrim", "chrony-packets", "chrony-seeds-1-5",
             "chrony-seeds-1-10", "chrony-bound");
 }
