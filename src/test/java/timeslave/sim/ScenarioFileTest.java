@@ -81,6 +81,9 @@ class ScenarioFileTest {
         assertEquals(73_600, s.silentToSec);
         assertEquals(64_000_000_000L, s.settings().rateNanos());
         assertEquals(2, s.probes());
+        Scenario a = parse("rate 64s\nadaptive-rate 64s 17min\n").row().scenario();
+        assertEquals(64_000_000_000L, a.settings().adaptiveMinNanos());
+        assertEquals(1_020_000_000_000L, a.settings().adaptiveMaxNanos());
         assertEquals(5.94, p.row().budgetPerHour());
         assertEquals(94.2, p.row().chronyRms5());
         assertEquals(302.6, p.row().chronyP995());
@@ -126,6 +129,11 @@ class ScenarioFileTest {
         assertEquals("t.scenario:1: wander: 1e999 is out of range 0 to 1.0E-5", refusal("wander 1e999"));
         assertEquals("t.scenario:1: name: letters, digits, '.', '_' and '-', at most 64, not '../x'",
                 refusal("name ../x"));
+        assertEquals("t.scenario:1: adaptive-rate: the longest interval 64s is shorter than the shortest 1024s",
+                refusal("adaptive-rate 1024s 64s"));
+        assertEquals("t.scenario:2: adaptive-rate and max-rate cannot be used together",
+                refusal("adaptive-rate 64s 1024s\nmax-rate 30d"));
+        assertEquals("t.scenario:1: adaptive-rate: 4s is out of range 5 to 86400", refusal("adaptive-rate 4s 64s"));
     }
 
     @Test
