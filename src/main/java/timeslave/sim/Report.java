@@ -139,13 +139,18 @@ final class Report {
         known.addAll(grid());
         boolean isGrid = which.equals("grid") || which.startsWith("grid-");
         if (which.equals("adaptive")) {
-            List<Row> adaptive = ScenarioFile.shippedList("adaptive.list");
+            // Each adaptive row after its fixed -r row, so the two read one above the other.
+            List<Row> adaptive = new ArrayList<>();
+            for (Row a : ScenarioFile.shippedList("adaptive.list")) {
+                adaptive.add(ScenarioFile.shipped(a.name().replaceFirst("-rate-adaptive$", "")));
+                adaptive.add(a);
+            }
             if (seconds != null) {
                 adaptive = adaptive.stream().map(r -> r.withScenario(r.scenario().seconds(seconds)
                         .statsFromSec(Math.min(STATS_FROM_SEC, seconds / 2)))).toList();
             }
-            return table(adaptive, false, "Accuracy benchmark (issues 5, 13), the adaptive rows with --adaptive-rate"
-                    + " 64:1024", true, seeds, out);
+            return table(adaptive, false, "Accuracy benchmark (issues 5, 13), the adaptive rows with -r 64 --adaptive-rate"
+                    + " 64:1024, each below the same row at a fixed -r", true, seeds, out);
         }
         for (Row r : known) {
             boolean wanted = which.equals(r.name()) || which.equals("all") && !r.name().startsWith("grid-")
