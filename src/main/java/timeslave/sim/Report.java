@@ -224,7 +224,8 @@ final class Report {
             }
             out.println();
             out.println(String.format(Locale.ROOT, "%-38s %-11s %7s %7s  %-15s %-15s %-15s %-11s %s",
-                    title.endsWith("robustness grid") ? "grid case (chrony polling)" : "scenario (chrony polling)", "ours -r x n",
+                    title.endsWith("robustness grid") ? "grid case (chrony polling)"
+                            : benchmark ? "scenario (chrony polling)" : "scenario", "ours -r x n",
                     "pkts/h",
                     "chrony", "ours RMS", "ours p99", "chrony RMS/p99", "ratio", "verdict"));
             List<String> bounds = new ArrayList<>();
