@@ -169,6 +169,70 @@ public final class BenchRealKernel {
         }
     }
 
+    /**
+     * What the path did to the daemon's own samples from guest time {@code fromGuestNanos} on: each one's
+     * offset (reference − local) against the truth at its time, for the half with the least delay and for
+     * the rest, with the delay in excess of the least. timeslave's from peerstats (ms resolution), chronyd's
+     * from its measurements.log (1 s resolution; its offset is local − reference).
+     */
+    static String sampleErrors(Path scratch, String who, Oracle o, long fromGuestNanos) throws IOException {
+        List<double[]> rows = new ArrayList<>();   // {excess-less delay, error}, ns
+        if (who.equals("timeslave")) {
+            Path stats = scratch.resolve("stats");
+            if (Files.isDirectory(stats)) {
+                try (var files = Files.list(stats)) {
+                    for (Path f : files.filter(x -> x.getFileName().toString().startsWith("peerstats.")).sorted().toList()) {
+                        for (String line : Files.readAllLines(f)) {
+                            String[] w = line.trim().split("\\s+");
+                            if (w.length < 6) {
+                                continue;
+                            }
+                            double guestS = (Long.parseLong(w[0]) - timeslave.stats.StatsWriter.MJD_OF_POSIX_EPOCH) * 86400.0
+                                    + Double.parseDouble(w[1]);
+                            if (guestS * 1e9 >= fromGuestNanos) {
+                                rows.add(new double[]{Double.parseDouble(w[5]) * 1e9,
+                                        Double.parseDouble(w[4]) * 1e9 + o.guestMinusMasterAtGuest(guestS)});
+                            }
+                        }
+                    }
+                }
+            }
+        } else if (Files.exists(scratch.resolve("measurements.log"))) {
+            for (String line : Files.readAllLines(scratch.resolve("measurements.log"))) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length < 13 || !Character.isDigit(w[0].charAt(0))) {
+                    continue;
+                }
+                double guestS = java.time.LocalDateTime.parse(w[0] + "T" + w[1]).toEpochSecond(java.time.ZoneOffset.UTC);
+                if (guestS * 1e9 >= fromGuestNanos) {
+                    rows.add(new double[]{Double.parseDouble(w[12]) * 1e9,
+                            -Double.parseDouble(w[11]) * 1e9 + o.guestMinusMasterAtGuest(guestS)});
+                }
+            }
+        }
+        if (rows.size() < 4) {
+            return rows.size() + " samples";
+        }
+        double least = rows.stream().mapToDouble(r -> r[0]).min().orElseThrow();
+        double[] delays = rows.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        double median = delays[delays.length / 2];
+        List<double[]> low = rows.stream().filter(r -> r[0] < median).toList();
+        List<double[]> high = rows.stream().filter(r -> r[0] >= median).toList();
+        return String.format(Locale.ROOT, "%d, least delay %.1f us; error of the quicker half mean %+.1f us sd %.1f us"
+                        + " (excess delay %.1f us); of the slower half mean %+.1f us sd %.1f us (excess %.1f us)",
+                rows.size(), least / 1e3, mean(low, 1) / 1e3, sd(low, 1) / 1e3, mean(low, 0) / 1e3 - least / 1e3,
+                mean(high, 1) / 1e3, sd(high, 1) / 1e3, mean(high, 0) / 1e3 - least / 1e3);
+    }
+
+    private static double mean(List<double[]> rows, int k) {
+        return rows.stream().mapToDouble(r -> r[k]).average().orElse(Double.NaN);
+    }
+
+    private static double sd(List<double[]> rows, int k) {
+        double m = mean(rows, k);
+        return Math.sqrt(rows.stream().mapToDouble(r -> (r[k] - m) * (r[k] - m)).average().orElse(Double.NaN));
+    }
+
     /** The machine's 1, 5 and 15 minute load averages. */
     static String load() throws IOException {
         String[] w = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -226,6 +290,11 @@ public final class BenchRealKernel {
                 Coverage c = coverage(g.scratch().resolve("stats"), o, o.guestAt(i));
                 note = "spread: " + c.line() + "\n          " + note;
             }
+            int i = 0;
+            while (i < o.size() - 1 && o.hostAt(i) < start + from * 1_000_000_000L) {
+                i++;
+            }
+            note = "samples: " + sampleErrors(g.scratch(), who, o, o.guestAt(i)) + "\n          " + note;
             return new Result(who, path, after.length, mean / 1e3, rms / 1e3, p99 / 1e3, max / 1e3,
                     timeToStayWithin(o, 1_000_000), timeToStayWithin(o, 100_000), note);
         } catch (IOException e) {
