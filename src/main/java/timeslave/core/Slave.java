@@ -54,6 +54,8 @@ public final class Slave {
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
     /** Notices steps of the clock the daemon did not make (issue 12). */
     private final StepWatch stepWatch = new StepWatch();
+    /** Someone else stepped the clock and no bound has been had since: published as Disrupted. */
+    private volatile boolean disrupted;
     /**
      * Long-baseline schedule: the bound from before a surprise (a refused sample, or an offset
      * beyond the step threshold), kept inside the published one until a measurement agrees again:
@@ -136,6 +138,12 @@ public final class Slave {
 
     private void publish(long monoNanos) {
         ErrorBound b = bound;
+        if (b.known()) {
+            disrupted = false;
+        } else if (disrupted) {
+            stateListener.clockState(ClockState.disrupted(monoNanos));
+            return;
+        }
         stateListener.clockState(new ClockState(!settings.measureOnly() && b.known()
                 && b.maxErrorNanos(monoNanos) < ErrorBound.UNSYNCHRONISED_NANOS, b.asOfMonoNanos(), b.loNanos(),
                 b.hiNanos(), b.freqNsPerSec(), b.growthNsPerSec(), b.wanderNsPerSec15()));
@@ -160,6 +168,7 @@ public final class Slave {
         filter.clockChanged(mono, 0, foreign);
         heldBound = null;
         bound = ErrorBound.UNKNOWN;
+        disrupted = true;
         synchronised = false;
         panicLogged = false;
         publish(mono);

@@ -57,6 +57,7 @@ class SlavePublishTest {
             }
         }
         assertTrue(withdrawn > 0, "a known bound was withdrawn: " + seen);
+        assertTrue(seen.get(withdrawn).disrupted(), "as Disrupted, not as never known: " + seen.get(withdrawn));
         assertTrue(seen.get(seen.size() - 1).known(), "and earned again by the next measurements");
     }
 
