@@ -192,7 +192,8 @@ public final class Slave {
                 List.of(filter, boundFollower));
         LeapPlanner leap = new LeapPlanner(settings.measureOnly() ? Settings.Leap.IGNORE : settings.leap(), clock,
                 discipline, log);
-        Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), saved.isPresent(), random);
+        Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), settings.adaptiveMinNanos(),
+                settings.adaptiveMaxNanos(), saved.isPresent(), random);
         timetrimNsPerSec = discipline.timetrimNsPerSec();
         if (!settings.measureOnly()) {
             if (saved.isPresent()) {
@@ -347,7 +348,7 @@ public final class Slave {
         long now = clock.monotonicNanos();
         Estimate e = filter.estimate(now);
         if (e == null) {
-            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
+            long interval = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, null, now);
             return interval;
         }
@@ -362,13 +363,13 @@ public final class Slave {
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
             wouldDo(filter, e);
-            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
+            long interval = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, e, now);
             return interval;
         }
         if (rateRefused) {
             // Neither stepped, slewed nor trimmed: the clock keeps its own rate, and no bound is published from it.
-            return nextInterval(schedule, good, s, predicted, true);
+            return nextInterval(filter, schedule, good, s, predicted, true);
         }
         double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
         long panic = settings.panicNanos();
@@ -383,7 +384,7 @@ public final class Slave {
                             + " is beyond the panic limit " + Seconds.plain(panic) + " s; the clock is left alone");
                     panicLogged = true;
                 }
-                return nextInterval(schedule, good, s, predicted, true);
+                return nextInterval(filter, schedule, good, s, predicted, true);
             }
             agreeingSamples = filter.newestAgreeOver(PANIC_AGREEING_SAMPLES, PANIC_AGREEMENT_SPAN_NANOS);
             agreeing = agreeingSamples > 0 && Math.signum(median) == Math.signum(e.offsetNanos());
@@ -395,7 +396,7 @@ public final class Slave {
                             + " s agree");
                     panicLogged = true;
                 }
-                return nextInterval(schedule, good, s, predicted, true);
+                return nextInterval(filter, schedule, good, s, predicted, true);
             }
         } else {
             if (panicLogged) {
@@ -418,7 +419,7 @@ public final class Slave {
         }
         // Beyond the step threshold, stepped now or waiting for agreement: either way, measure again soon.
         boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
-        long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
+        long intervalNanos = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
             long stepped = discipline.update(e, agreeing, now, intervalNanos);
             stepWatch.ownStep(stepped);
@@ -491,7 +492,22 @@ public final class Slave {
      * schedule how far the sample was from the filter's prediction beyond its own error bound
      * ({@code surprise}: refused, or beyond the step threshold); logs the long-baseline interval's changes.
      */
-    private long nextInterval(Schedule schedule, int good, Sample s, Estimate predicted, boolean surprise) {
+    private long nextInterval(Filter filter, Schedule schedule, int good, Sample s, Estimate predicted,
+                              boolean surprise) {
+        if (schedule.adaptive()) {
+            Estimate fit = filter.estimate(s.monoNanos());
+            long before = schedule.adaptiveIntervalNanos();
+            // Until the filter has learnt the wander (its bound then uses it) the interval stays.
+            schedule.adapt(good, surprise, fit == null ? Double.NaN : fit.stdDevNanos(),
+                    filter.boundWanderNsPerSec15() > 0 ? filter.wanderNsPerSec15() : Double.NaN);
+            long after = schedule.adaptiveIntervalNanos();
+            if (Math.abs(after - before) >= before / 4) {
+                log.debug(1, String.format(java.util.Locale.ROOT, "adaptive interval %d s (scatter %.1f us, wander %.3g"
+                        + " ns/s per root s, offset sd %.1f us over %d samples)", after / 1_000_000_000L,
+                        fit == null ? Double.NaN : fit.stdDevNanos() / 1e3, filter.wanderNsPerSec15(),
+                        fit == null ? Double.NaN : fit.offsetSdNanos() / 1e3, fit == null ? 0 : fit.samples()));
+            }
+        }
         if (!schedule.longBaseline()) {
             return schedule.nextIntervalNanos(good, true);
         }
