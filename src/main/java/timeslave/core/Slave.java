@@ -152,7 +152,7 @@ public final class Slave {
     /**
      * Whether someone else stepped the clock since the last look ({@link StepWatch}). If so: one WARNING,
      * the stored samples are moved by the step as for one of ours, the error bound becomes unknown
-     * (servers say unsynchronised, ClockBound readers Unknown) and the panic limit is lifted, as before the
+     * (servers say unsynchronised, ClockBound readers Disrupted) and the panic limit is lifted, as before the
      * first synchronisation, so the next measurements resynchronise the clock.
      */
     private boolean foreignStep(Filter filter, LeapPlanner leap) {
