@@ -354,7 +354,7 @@ public final class Slave {
         }
         lastEstimate = e;
         status.estimate(e);
-        log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
+        log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.reportedSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
         boolean rateRefused = rateBeyondReach(e, discipline);
@@ -414,7 +414,7 @@ public final class Slave {
             if (allowed != null) {
                 double off = Math.max(allowed[0], Math.min(allowed[1], e.offsetNanos()));
                 e = new Estimate(e.monoNanos(), off, e.offsetSdNanos(), e.freqNsPerSec(), e.freqSdNsPerSec(),
-                        e.skewNsPerSec(), e.stdDevNanos(), e.samples());
+                        e.skewNsPerSec(), e.stdDevNanos(), e.samples(), e.pathSdNanos());
             }
         }
         // Beyond the step threshold, stepped now or waiting for agreement: either way, measure again soon.
@@ -436,7 +436,7 @@ public final class Slave {
         ErrorBound b = bound;
         try {
             clock.setErrorEstimates(Math.round(Math.min(b.maxErrorNanos(now), 16e9)),
-                    Math.round(Math.min(after.offsetSdNanos(), 16e9)), b.known() && b.maxErrorNanos(now) < 16e9);
+                    Math.round(Math.min(after.reportedSdNanos(), 16e9)), b.known() && b.maxErrorNanos(now) < 16e9);
         } catch (ClockException ex) {
             log.debug(1, "cannot set the error estimates: " + ex.getMessage());
         }
