@@ -29,6 +29,12 @@ public final class Slave {
     static final double SAVE_LOG_CHANGE_NS_PER_SEC = 1_000.0;
     /** Consecutive failed measurements before the master is called unreachable (one lost burst is not news). */
     static final int UNREACHABLE_AFTER_FAILURES = 2;
+    /**
+     * How often the daemon looks for a step someone else made, at most, ns: between long measurement
+     * intervals too, so that the published bound (servers, ClockBound) is withdrawn within a minute of
+     * such a step, not at the next measurement weeks later. Three clock reads; ntpd's shortest poll.
+     */
+    static final long STEP_WATCH_INTERVAL_NANOS = 64_000_000_000L;
     /** The timetrim is saved only once its skew is below this, ns/s (1 ppm). */
     static final double SAVE_MAX_SKEW_NS_PER_SEC = 1_000.0;
     /** Before the first synchronisation, a correction beyond the panic limit needs this many agreeing measurements... */
@@ -46,6 +52,10 @@ public final class Slave {
     private volatile boolean stopping;
 
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
+    /** Notices steps of the clock the daemon did not make (issue 12). */
+    private final StepWatch stepWatch = new StepWatch();
+    /** Someone else stepped the clock and no bound has been had since: published as Disrupted. */
+    private volatile boolean disrupted;
     /**
      * Long-baseline schedule: the bound from before a surprise (a refused sample, or an offset
      * beyond the step threshold), kept inside the published one until a measurement agrees again:
@@ -128,9 +138,42 @@ public final class Slave {
 
     private void publish(long monoNanos) {
         ErrorBound b = bound;
+        if (b.known()) {
+            disrupted = false;
+        } else if (disrupted) {
+            stateListener.clockState(ClockState.disrupted(monoNanos));
+            return;
+        }
         stateListener.clockState(new ClockState(!settings.measureOnly() && b.known()
                 && b.maxErrorNanos(monoNanos) < ErrorBound.UNSYNCHRONISED_NANOS, b.asOfMonoNanos(), b.loNanos(),
                 b.hiNanos(), b.freqNsPerSec(), b.growthNsPerSec(), b.wanderNsPerSec15()));
+    }
+
+    /**
+     * Whether someone else stepped the clock since the last look ({@link StepWatch}). If so: one WARNING,
+     * the stored samples are moved by the step as for one of ours, the error bound becomes unknown
+     * (servers say unsynchronised, ClockBound readers Disrupted) and the panic limit is lifted, as before the
+     * first synchronisation, so the next measurements resynchronise the clock.
+     */
+    private boolean foreignStep(Filter filter, LeapPlanner leap) {
+        long before = clock.realtimeNanos();
+        long mono = clock.monotonicNanos();
+        long after = clock.realtimeNanos();
+        long foreign = stepWatch.observe(before, mono, after, leap.kernelLeapStepNanos(after));
+        if (foreign == 0) {
+            return false;
+        }
+        log.warning("clock stepped by someone else by " + Seconds.signed(foreign)
+                + " s (real time against monotonic); resynchronising");
+        filter.clockChanged(mono, 0, foreign);
+        heldBound = null;
+        bound = ErrorBound.UNKNOWN;
+        disrupted = true;
+        synchronised = false;
+        panicLogged = false;
+        publish(mono);
+        statusListener.published(status.snapshot(mono, after, bound, timetrimNsPerSec, 0));
+        return true;
     }
 
     /** Runs until {@link #stop()}. */
@@ -170,6 +213,9 @@ public final class Slave {
         long nextMeasureMono = clock.monotonicNanos();
         statusListener.published(status.snapshot(clock.monotonicNanos(), clock.realtimeNanos(), bound, timetrimNsPerSec, 0));
         while (!stopping) {
+            if (clock.stepsAloneMoveRealtimeAgainstMonotonic() && foreignStep(filter, leap)) {
+                nextMeasureMono = clock.monotonicNanos();
+            }
             long now = clock.monotonicNanos();
             leap.poll(leapTable, clock.realtimeNanos(), now);
             if (now >= nextMeasureMono) {
@@ -248,6 +294,9 @@ public final class Slave {
                 break;
             }
             long deadline = settings.measureOnly() ? nextMeasureMono : Math.min(nextMeasureMono, discipline.slewEndMono());
+            if (clock.stepsAloneMoveRealtimeAgainstMonotonic()) {
+                deadline = Math.min(deadline, clock.monotonicNanos() + STEP_WATCH_INTERVAL_NANOS);
+            }
             scheduler.waitUntil(Math.min(deadline, leap.nextMono()));
         }
     }
@@ -372,7 +421,9 @@ public final class Slave {
         boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
         long intervalNanos = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
-            status.stepped(discipline.update(e, agreeing, now, intervalNanos));   // ops12: counts steps
+            long stepped = discipline.update(e, agreeing, now, intervalNanos);
+            stepWatch.ownStep(stepped);
+            status.stepped(stepped);   // ops12: counts steps
             if (!beyondStep || agreeing) {
                 synchronised = true;
                 panicLogged = false;
