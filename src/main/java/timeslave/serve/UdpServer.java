@@ -175,48 +175,55 @@ public final class UdpServer implements AutoCloseable {
             if (n == 0) {
                 continue;
             }
-            long real = time.realtimeNanos();
-            long mono = time.monotonicNanos();
-            int replies = 0;
-            for (int i = 0; i < n; i++) {
-                byte[] buf = bufs[i];
-                int len = batch.read(i, buf);
-                long lag = 0;
-                if (kernelClock) {
-                    long k = batch.kernelRealtimeNanos(i);
-                    if (k != BatchUdpSocket.NO_STAMP && real - k >= 0 && real - k < MAX_KERNEL_STAMP_LAG_NANOS) {
-                        lag = real - k;
-                    }
-                }
-                int family = batch.family(i);
-                if (family == BatchUdpSocket.AF_INET) {
-                    replyBytes[i] = answerIpv4(buf, len, batch.ipv4(i), batch.port(i), real - lag, mono - lag);
-                } else {
-                    InetSocketAddress from;
-                    try {
-                        from = batch.sender(i);
-                    } catch (IOException e) {
-                        from = new InetSocketAddress(0);   // no usable address: dropped as a bad source
-                    }
-                    replyBytes[i] = answer(buf, len, from, real - lag, mono - lag);
-                }
-                if (replyBytes[i] > 0) {
-                    replies++;
-                }
-            }
-            if (replies == 0) {
-                continue;
-            }
-            long transmitReal = time.realtimeNanos();
-            long transmitMono = time.monotonicNanos();
-            for (int i = 0; i < n; i++) {
-                if (replyBytes[i] > 0) {
-                    protocol.stamp(bufs[i], transmitReal, transmitMono);
-                    batch.reply(i, bufs[i], replyBytes[i]);
-                }
-            }
-            stats.replies(batch.send());
+            serveBatch(batch, n, bufs, replyBytes, kernelClock);
         }
+    }
+
+    /**
+     * Answers the {@code n} requests in {@code batch} (a method of its own, so that the JIT compiles
+     * it by its count of calls rather than waiting to replace the running loop).
+     */
+    private void serveBatch(BatchUdpSocket.Batch batch, int n, byte[][] bufs, int[] replyBytes, boolean kernelClock) {
+        long real = time.realtimeNanos();
+        long mono = time.monotonicNanos();
+        int replies = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] buf = bufs[i];
+            int len = batch.read(i, buf);
+            long lag = 0;
+            if (kernelClock) {
+                long k = batch.kernelRealtimeNanos(i);
+                if (k != BatchUdpSocket.NO_STAMP && real - k >= 0 && real - k < MAX_KERNEL_STAMP_LAG_NANOS) {
+                    lag = real - k;
+                }
+            }
+            if (batch.family(i) == BatchUdpSocket.AF_INET) {
+                replyBytes[i] = answerIpv4(buf, len, batch.ipv4(i), batch.port(i), real - lag, mono - lag);
+            } else {
+                InetSocketAddress from;
+                try {
+                    from = batch.sender(i);
+                } catch (IOException e) {
+                    from = new InetSocketAddress(0);   // no usable address: dropped as a bad source
+                }
+                replyBytes[i] = answer(buf, len, from, real - lag, mono - lag);
+            }
+            if (replyBytes[i] > 0) {
+                replies++;
+            }
+        }
+        if (replies == 0) {
+            return;
+        }
+        long transmitReal = time.realtimeNanos();
+        long transmitMono = time.monotonicNanos();
+        for (int i = 0; i < n; i++) {
+            if (replyBytes[i] > 0) {
+                protocol.stamp(bufs[i], transmitReal, transmitMono);
+                batch.reply(i, bufs[i], replyBytes[i]);
+            }
+        }
+        stats.replies(batch.send());
     }
 
     /**
