@@ -376,6 +376,14 @@ public final class Main {
         if (serving != null) {
             ops.serverStats(ServeCounters.of(serving));
         }
+        // tracking's stratum, reference ID, root delay and dispersion: served, or what --serve-ntp would send
+        timeslave.serve.ServedClock served = serving != null ? serving.clock()
+                : ServeWiring.servedClock(o, ref, platform.time(), null);
+        if (serving == null) {
+            slave.publishTo(served);
+        }
+        boolean servingNtp = !o.serve().ntp().isEmpty();
+        ops.served(() -> ServeWiring.header(served, servingNtp));
         // end ops12
         log.notice(versionLine() + " started: " + o.describe());
         if (!o.measureOnly() && o.leap() != Settings.Leap.IGNORE) {

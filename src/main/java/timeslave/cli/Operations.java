@@ -23,6 +23,8 @@ final class Operations implements StatusListener, AutoCloseable {
     private volatile Status latest;
     /** The servers' counters (serve fills them in through {@link #serverStats(ServerStats)}). */
     private volatile ServerStats serverStats = ServerStats.NONE;
+    /** The NTP header served or that would be (Main fills it in through {@link #served}). */
+    private volatile java.util.function.Supplier<timeslave.control.Served> served = () -> null;
     private ControlServer control;
     private MetricsServer metrics;
     private boolean listenerFailed;
@@ -40,7 +42,17 @@ final class Operations implements StatusListener, AutoCloseable {
     static Operations start(Options.Ops ops, Log log, ControlServer.Actions actions, ServerStats stats, String version) {
         Operations o = new Operations(log);
         o.serverStats = stats;
-        ServerStats live = () -> o.serverStats.counters();
+        ServerStats live = new ServerStats() {
+            @Override
+            public List<Counter> counters() {
+                return o.serverStats.counters();
+            }
+
+            @Override
+            public timeslave.control.Served served() {
+                return o.served.get();
+            }
+        };
         if (ops.control().isPresent()) {
             try {
                 o.control = ControlServer.start(ops.control().get(), o::latest, live, actions, log);
@@ -70,6 +82,11 @@ final class Operations implements StatusListener, AutoCloseable {
     /** The counters timeslave-ctl serverstats and the metrics show from now on (the serving code calls this). */
     void serverStats(ServerStats stats) {
         serverStats = stats == null ? ServerStats.NONE : stats;
+    }
+
+    /** What timeslave-ctl tracking and the metrics show as the served NTP header from now on. */
+    void served(java.util.function.Supplier<timeslave.control.Served> header) {
+        served = header == null ? () -> null : header;
     }
 
     Status latest() {

@@ -26,6 +26,8 @@ import timeslave.ref.ReferenceConfig;
  * @param maxTrials          -T, after the -t/-T interplay
  * @param rateNanos          -r
  * @param maxRateNanos       --max-rate: longest interval of the long-baseline schedule, 0 for timeslave's
+ * @param adaptiveMinNanos   --adaptive-rate MIN, 0 when off
+ * @param adaptiveMaxNanos   --adaptive-rate MAX, 0 when off
  * @param timePort           -p, resolved to a number
  * @param maxDriftNsPerSec   -D
  * @param initDriftNsPerSec  -i
@@ -51,7 +53,7 @@ import timeslave.ref.ReferenceConfig;
 public record Options(boolean serial, String master, String clockType, Optional<Path> timetrimFile,
                       boolean measureOnly, int debugLevel, boolean foreground, boolean quiet,
                       long probeWaitNanos, long dateWaitNanos, int minTrials, int maxTrials, long rateNanos,
-                      long maxRateNanos,
+                      long maxRateNanos, long adaptiveMinNanos, long adaptiveMaxNanos,
                       int timePort, long maxDriftNsPerSec, long initDriftNsPerSec, OptionalInt year,
                       boolean yearFromTimetrim, boolean once, boolean setClock, Optional<Path> syslogPath,
                       long stepThresholdNanos, Path leapSecondsFile, Optional<Path> readyFile,
@@ -100,6 +102,7 @@ public record Options(boolean serial, String master, String clockType, Optional<
     /** The core's view of these options. */
     public Settings settings(long seed) {
         return Settings.defaults().withRateNanos(rateNanos).withMaxRateNanos(maxRateNanos)
+                .withAdaptiveRateNanos(adaptiveMinNanos, adaptiveMaxNanos)
                 .withMaxDriftNsPerSec(maxDriftNsPerSec).withInitDriftNsPerSec(initDriftNsPerSec)
                 .withMeasureOnly(measureOnly).withSerial(serial).withStepThresholdNanos(stepThresholdNanos).withSeed(seed)
                 .withLeap(leap).withPanicNanos(panicNanos);
@@ -137,6 +140,9 @@ public record Options(boolean serial, String master, String clockType, Optional<
         w.add("-r " + seconds(rateNanos));
         if (maxRateNanos > 0) {
             w.add("--max-rate " + seconds(maxRateNanos));
+        }
+        if (adaptiveMaxNanos > 0) {
+            w.add("--adaptive-rate " + seconds(adaptiveMinNanos) + ":" + seconds(adaptiveMaxNanos));
         }
         w.add("-D " + maxDriftNsPerSec);
         w.add("-i " + initDriftNsPerSec);

@@ -141,6 +141,9 @@ public final class OptionsParser {
         o.addOption(arg("r", "rate", "seconds between measurements, 5-86400 [210]"));
         o.addOption(longArg("max-rate", "DURATION", "clockspeed's long-baseline schedule: intervals double from -r up to"
                 + " this, -r to 365d; seconds, or with s, m, h or d (90d) [none: -r randomised]"));
+        o.addOption(longArg("adaptive-rate", "MIN:MAX", "poll between MIN and MAX seconds (each 5-86400), longer while"
+                + " the fit is good, shorter when its scatter or the learnt wander ask (chrony's polltarget idea);"
+                + " starts at -r [off]"));
         o.addOption(arg("p", "port", "RFC 868 port number or udp service name [\"time\" in /etc/services, else 37]"));
         o.addOption(arg("D", "max-drift", "ns/s of drift beyond which a measurement is discarded, 1-100000000 [10000000]"));
         o.addOption(arg("i", "init-drift", "initial drift of the local clock, ns/s, +-3000000 [0]"));
@@ -503,6 +506,29 @@ public final class OptionsParser {
             throw new UsageException(maxRateVal.label() + ": max-rate must not be shorter than -r "
                     + Options.seconds(rate));
         }
+        Val adaptiveVal = m.get("adaptive-rate");
+        long[] adaptive = {0, 0};
+        if (adaptiveVal != null) {
+            String[] mm = adaptiveVal.value.split(":", -1);
+            String rule = "adaptive-rate must be MIN:MAX, seconds from " + MIN_RATE_S + " to " + MAX_RATE_S
+                    + ", MIN not above MAX";
+            if (mm.length != 2 || !DECIMAL.matcher(mm[0]).matches() || !DECIMAL.matcher(mm[1]).matches()) {
+                throw new UsageException(adaptiveVal.label() + ": " + rule);
+            }
+            for (int i = 0; i < 2; i++) {
+                BigDecimal s = new BigDecimal(mm[i]);
+                if (s.compareTo(MIN_RATE_S) < 0 || s.compareTo(MAX_RATE_S) > 0) {
+                    throw new UsageException(adaptiveVal.label() + ": " + rule);
+                }
+                adaptive[i] = s.movePointRight(9).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+            }
+            if (adaptive[0] > adaptive[1]) {
+                throw new UsageException(adaptiveVal.label() + ": " + rule);
+            }
+            if (maxRate > 0) {
+                throw new UsageException("--adaptive-rate cannot be used with --max-rate");
+            }
+        }
         long step = opt(m.get("step-threshold"), Settings.DEFAULT_STEP_THRESHOLD_NANOS,
                 v -> seconds(v, MIN_STEP_S, MAX_STEP_S, "step threshold"));
         long maxDrift = opt(m.get("D"), Settings.DEFAULT_MAX_DRIFT_NS_PER_SEC, v -> integer(v, 1,
@@ -568,7 +594,8 @@ public final class OptionsParser {
         }
         timeslave.serve.Serving.Config serve = serveConfig(m, once);
         return new Options(masters.get(0).serial(), masters.get(0).spec(), clockType, timetrim, measureOnly, debug,
-                m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate, port,
+                m.flag("B"), m.flag("q") || m.flag("Q"), probeWait, dateWait, minTrials, maxTrials, rate, maxRate,
+                adaptive[0], adaptive[1], port,
                 maxDrift, initDrift,
                 year, bigY, once, set, syslog == null ? Optional.of(DEFAULT_SYSLOG)
                         : syslog.value.equals(NO_SYSLOG) ? Optional.empty() : Optional.of(path(syslog)), step,
@@ -744,7 +771,7 @@ public final class OptionsParser {
     public static String usage() {
         return String.join("\n",
                 "usage: timeslave [-mdBqY] [-w icmp-wait] [-W time-wait] [-t min-trials] [-T max-trials] [-r rate]",
-                "                 [--max-rate DURATION]",
+                "                 [--max-rate DURATION | --adaptive-rate MIN:MAX]",
                 "                 [-p port] [-D max-drift] [-i init-drift] [-y year] [-P param-file] [-c clock-type]",
                 "                 [--options FILE] [--syslog PATH] [--step-threshold SECONDS] [--leap-seconds FILE]",
                 "                 [--leap kernel|smear|ignore] [--panic SECONDS] [-u user]",

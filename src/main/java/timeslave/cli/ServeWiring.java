@@ -36,10 +36,28 @@ final class ServeWiring {
             LeapPlanner.Table t = LeapSecondsFile.load(o.leapSecondsFile(), byDefault ? LeapSecondsFile.DEBIAN : null, log);
             leap = t == null ? null : t.seconds();
         }
-        ServedClock clock = new ServedClock(time, upstream(o, ref), leap, o.serve().unsynchronised(),
-                NtpServerCodec.precisionLog2(resolutionNanos(time)));
-        return Serving.start(o.serve(), clock, log);
+        return Serving.start(o.serve(), servedClock(o, ref, time, leap), log);
     }
+
+    /** The view a server would take of the daemon: upstream, leap table (null: none), precision. */
+    static ServedClock servedClock(Options o, Reference ref, TimeSource time, LeapSeconds leap) {
+        return new ServedClock(time, upstream(o, ref), leap, o.serve().unsynchronised(),
+                NtpServerCodec.precisionLog2(resolutionNanos(time)));
+    }
+
+    /**
+     * The NTP header {@code clock} gives now, for timeslave-ctl tracking and the metrics: the one served
+     * when {@code serving}, else the one --serve-ntp would send (the same clock, upstream and options).
+     */
+    static timeslave.control.Served header(ServedClock clock, boolean serving) {
+        TimeSource t = clock.time();
+        NtpServerCodec.Header h = clock.ntpHeader(t.realtimeNanos(), t.monotonicNanos());
+        return new timeslave.control.Served(serving, h.leap(), h.stratum(), h.referenceId(),
+                h.rootDelay16() / SHORT_UNITS_PER_SECOND, h.rootDispersion16() / SHORT_UNITS_PER_SECOND);
+    }
+
+    /** NTP short format (RFC 5905 §6): 16.16 fixed-point seconds. */
+    private static final double SHORT_UNITS_PER_SECOND = 65_536.0;
 
     /**
      * RFC 5905's view of our master: a receiver, or an RFC 868, ICMP or TAICLOCK master, counts as

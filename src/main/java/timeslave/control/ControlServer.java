@@ -242,7 +242,7 @@ public final class ControlServer implements AutoCloseable {
                 if (s == null) {
                     return "error: the daemon is still starting\n";
                 }
-                return "ok\n" + (cmd.equals("tracking") ? StatusReport.tracking(s, f) : StatusReport.sources(s, f));
+                return "ok\n" + (cmd.equals("tracking") ? StatusReport.tracking(s, stats.served(), f) : StatusReport.sources(s, f));
             }
             case "debug", "reload" -> {
                 if (!root) {

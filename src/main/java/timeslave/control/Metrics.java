@@ -81,6 +81,15 @@ public final class Metrics {
             fs.add(new Family("timeslave_measurements", "counter", "Measurements, by result.")
                     .add(s.goodMeasurements(), "result", "good").add(s.failedMeasurements(), "result", "failed"));
             fs.add(new Family("timeslave_steps", "counter", "Clock steps made.").add(s.steps()));
+            Served h = stats.served();
+            if (h != null) {
+                fs.add(gauge("timeslave_stratum", "NTP stratum served, or that would be served without --serve-ntp"
+                        + " (16: unsynchronised).", h.stratum()));
+                fs.add(gauge("timeslave_root_delay_seconds", "NTP root delay served, or that would be served.",
+                        h.rootDelaySeconds()));
+                fs.add(gauge("timeslave_root_dispersion_seconds", "NTP root dispersion served, or that would be served.",
+                        h.rootDispersionSeconds()));
+            }
             Family rej = new Family("timeslave_rejected_samples", "counter", "Samples the filter refused, by reason.");
             for (String r : Status.REJECT_REASONS) {
                 rej.add(s.rejected().getOrDefault(r, 0L), "reason", r);

@@ -24,4 +24,12 @@ public interface ServerStats {
 
     /** Every counter now, in a stable order. */
     List<Counter> counters();
+
+    /**
+     * The NTP header the daemon serves, or would serve, now; null when it is not known (tests, --once).
+     * Whether it is served is {@link Served#serving}.
+     */
+    default Served served() {
+        return null;
+    }
 }

@@ -23,8 +23,16 @@ public final class StatusReport {
     private StatusReport() {
     }
 
-    /** The tracking fields, in CSV order. */
+    /** The tracking fields, in CSV order, without the served header's. */
     static List<Field> tracking(Status s) {
+        return tracking(s, (Served) null);
+    }
+
+    /**
+     * The tracking fields, in CSV order: the served header's last, so the fields before them keep their
+     * places (timeslave-ctl waitsync reads them by position). Unknown header: empty fields.
+     */
+    static List<Field> tracking(Status s, Served h) {
         List<Field> f = new ArrayList<>();
         f.add(new Field("reference", "Reference", s.reference(), s.reference()));
         f.add(new Field("synchronised", "Synchronised", s.synchronised() ? "yes" : "no", s.synchronised()));
@@ -71,6 +79,16 @@ public final class StatusReport {
             f.add(new Field("rejected_" + r, r.equals(Status.REJECT_REASONS.get(0)) ? "Rejected samples" : null,
                     r.equals(Status.REJECT_REASONS.get(0)) ? rej.toString() : null, s.rejected().getOrDefault(r, 0L)));
         }
+        f.add(new Field("stratum", "Stratum", h == null ? "unknown" : h.stratum()
+                + (h.stratum() >= 16 ? " (unsynchronised)" : ""), h == null ? null : h.stratum()));
+        f.add(new Field("reference_id", "Reference ID", h == null ? "unknown" : h.referenceIdText(),
+                h == null ? null : String.format(Locale.ROOT, "%08X", h.referenceId())));
+        f.add(new Field("root_delay_seconds", "Root delay", h == null ? "unknown"
+                : num(h.rootDelaySeconds(), 9) + " seconds", h == null ? null : h.rootDelaySeconds()));
+        f.add(new Field("root_dispersion_seconds", "Root dispersion", h == null ? "unknown"
+                : num(h.rootDispersionSeconds(), 9) + " seconds", h == null ? null : h.rootDispersionSeconds()));
+        f.add(new Field("serving_ntp", "Serving NTP", h == null ? "unknown" : h.serving() ? "yes"
+                : "no (stratum to root dispersion: what --serve-ntp would send)", h == null ? null : h.serving()));
         return f;
     }
 
@@ -93,9 +111,14 @@ public final class StatusReport {
         return f;
     }
 
-    /** {@code timeslave-ctl tracking}. */
+    /** {@code timeslave-ctl tracking}, without the served header (its fields unknown). */
     public static String tracking(Status s, Format format) {
-        List<Field> f = tracking(s);
+        return tracking(s, (Served) null, format);
+    }
+
+    /** {@code timeslave-ctl tracking}, with what the daemon serves or would serve ({@code h}; null: unknown). */
+    public static String tracking(Status s, Served h, Format format) {
+        List<Field> f = tracking(s, h);
         return switch (format) {
             case TEXT -> text(f);
             case CSV -> csv(f) + "\n";

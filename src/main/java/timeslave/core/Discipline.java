@@ -16,8 +16,12 @@ public final class Discipline {
 
     /** Fastest slew, ns/s: chrony's maxslewrate 83 333 ppm, inside Linux's ±10 % tick range. */
     static final double MAX_SLEW_NS_PER_SEC = 83_333_333.0;
-    /** An offset equal to its own standard error is corrected over this many update intervals (chrony corrtimeratio). */
-    static final double CORRECTION_TIME_RATIO = 3.0;
+    /**
+     * An offset equal to its own standard error is corrected over this many update intervals
+     * (chrony's corrtimeratio is 3; the filter's estimate is already smoothed, and slewing it away
+     * more slowly only makes the clock lag it: issue 13).
+     */
+    static final double CORRECTION_TIME_RATIO = 1.0;
     /** The ratio falls in proportion above this interval, s: with long intervals, drift between updates outweighs noise. */
     static final double CORRECTION_RATIO_INTERVAL_SEC = 64.0;
     /** Smallest correction time ratio. */

@@ -1,6 +1,7 @@
 package timeslave.core;
 
 import timeslave.time.Sample;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -98,6 +99,14 @@ public final class Filter implements ClockChangeListener {
      * this many decades wide: a young bank's luck does not pick an extreme.
      */
     static final double WANDER_PRIOR_DECADES = 1.0;
+    /**
+     * The bank scores each tracker by how well it predicted a sample from its state at least this
+     * long before, s (from the state just before when samples are further apart): path noise
+     * correlated over a minute or two (a queue that fills and drains) makes the next sample
+     * predictable from the last ones and passes for wander at 16 s; over this horizon it has
+     * decorrelated, while a frequency random walk's effect has only grown (∝ horizon^1.5).
+     */
+    static final double WANDER_SCORE_HORIZON_SEC = 250;
     /** Standard deviations of the learnt wander the error bound allows for. */
     static final double WANDER_BOUND_SIGMAS = 5.0;
     /** An innovation beyond this many standard deviations scores as if at it (Huber-like). */
@@ -216,6 +225,20 @@ public final class Filter implements ClockChangeListener {
     private final PhaseRateKalman tracker = new PhaseRateKalman();
     private final PhaseRateKalman[] bank = new PhaseRateKalman[WANDER_CANDIDATES.length];
     private final double[] bankLogLikelihood = new double[WANDER_CANDIDATES.length];
+    /** Each bank member's past states (newest last), for scoring its predictions over {@link #WANDER_SCORE_HORIZON_SEC}. */
+    private final List<ArrayDeque<Snapshot>> bankHistory = new ArrayList<>();
+
+    /** A bank member's state after the sample at {@code monoNanos}. */
+    private record Snapshot(long monoNanos, double phaseNanos, double rateNsPerSec, double p00, double p01, double p11) {
+        static Snapshot of(long monoNanos, PhaseRateKalman k) {
+            return new Snapshot(monoNanos, k.phaseNanos(), k.rateNsPerSec(), k.phaseVar(), k.covar(), k.rateVar());
+        }
+
+        Snapshot shifted(long atMono, double frequencyDeltaNsPerSec, long stepNanos) {
+            return new Snapshot(monoNanos, phaseNanos + frequencyDeltaNsPerSec * (atMono - monoNanos) / NANOS_PER_SEC
+                    - stepNanos, rateNsPerSec - frequencyDeltaNsPerSec, p00, p01, p11);
+        }
+    }
     private int bankScored;
     /** The oscillator's wander as learnt (see {@link #WANDER_CANDIDATES}), ns/s per √s. */
     private double wanderNsPerSec15 = PRIOR_WANDER_NS_PER_SEC_15;
@@ -360,11 +383,22 @@ public final class Filter implements ClockChangeListener {
                         + sinceSec * sinceSec * tracker.rateVar() + wanderVar() * sinceSec * sinceSec * sinceSec / 3);
             }
             return new Estimate(monoNanos, off, offSd, tracker.rateNsPerSec(), sd,
-                    TRACK_SKEW_PER_SD * sd, stdDevNanos, fitSamples);
+                    TRACK_SKEW_PER_SD * sd, stdDevNanos, fitSamples, pathSdNanos());
         }
         double freqSd = Math.sqrt(slopeVar);
         return new Estimate(monoNanos, lineAt(monoNanos), predictionSd(monoNanos), slopeNsPerSec, freqSd,
-                skewNsPerSec, stdDevNanos, fitSamples);
+                skewNsPerSec, stdDevNanos, fitSamples, pathSdNanos());
+    }
+
+    /**
+     * What the samples cannot show, ns: a two-way exchange measures the offset only up to the
+     * path's asymmetry, which may be anything within ± half the round trip (RFC 5905 §8); with
+     * the smallest round trip held, uniform on that interval, the standard deviation is
+     * (smallest delay)/√12. On loopback against chronyd the fit's own sd alone covered the truth
+     * in 0 of 41 estimates (issue 13): the rest is the receive latency of user-space timestamps.
+     */
+    private double pathSdNanos() {
+        return minDelayNanos / Math.sqrt(12);
     }
 
     /**
@@ -432,6 +466,14 @@ public final class Filter implements ClockChangeListener {
                 b.shift(frequencyDeltaNsPerSec * (monoNanos - trackMono) / NANOS_PER_SEC - stepNanos,
                         -frequencyDeltaNsPerSec);
             }
+            for (ArrayDeque<Snapshot> h : bankHistory) {
+                ArrayDeque<Snapshot> moved = new ArrayDeque<>();
+                for (Snapshot x : h) {
+                    moved.add(x.shifted(monoNanos, frequencyDeltaNsPerSec, stepNanos));
+                }
+                h.clear();
+                h.addAll(moved);
+            }
         }
     }
 
@@ -481,6 +523,12 @@ public final class Filter implements ClockChangeListener {
             }
             Arrays.fill(bankLogLikelihood, 0);
             bankScored = 0;
+            bankHistory.clear();
+            for (PhaseRateKalman b : bank) {
+                ArrayDeque<Snapshot> h = new ArrayDeque<>();
+                h.add(Snapshot.of(e.monoNanos, b));
+                bankHistory.add(h);
+            }
             return;
         }
         double dt = (e.monoNanos - trackMono) / NANOS_PER_SEC;
@@ -488,7 +536,7 @@ public final class Filter implements ClockChangeListener {
         double c = asymmetryAt(excess, medianExcessNanos);
         double y = e.offsetNanos - c * excess;
         double r = weightFloorNanos * weightFloorNanos + excessVariance(excess, c);
-        PhaseRateKalman chosen = learnWander(dt, y, r);
+        PhaseRateKalman chosen = learnWander(e.monoNanos, dt, y, r);
         if (dt > 0) {
             tracker.predict(dt, wanderVar());
             trackMono = e.monoNanos;
@@ -504,24 +552,36 @@ public final class Filter implements ClockChangeListener {
 
     /**
      * Runs the bank of trackers (one per {@link #WANDER_CANDIDATES}) on the sample and scores each
-     * by the log-likelihood of its prediction (innovation ν with variance S: −½·ln S − ½·ν²/S);
+     * by the log-likelihood of its prediction of the sample from its state
+     * {@link #WANDER_SCORE_HORIZON_SEC} before (innovation ν with variance S: −½·ln S − ½·ν²/S);
      * the wander of the best, once {@link #WANDER_MIN_SCORED} are scored, is the filter's. Too
      * little wander predicts the offset badly after long gaps; too much trusts single noisy samples.
      */
-    private PhaseRateKalman learnWander(double dt, double y, double r) {
+    private PhaseRateKalman learnWander(long monoNanos, double dt, double y, double r) {
         double keep = 1 - 1 / WANDER_MEMORY_SAMPLES;
         int best = -1;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < bank.length; k++) {
             PhaseRateKalman b = bank[k];
-            b.predict(dt, WANDER_CANDIDATES[k] * WANDER_CANDIDATES[k]);
-            double s = b.phaseVar() + r;
-            double nu = y - b.phaseNanos();
+            double q = WANDER_CANDIDATES[k] * WANDER_CANDIDATES[k];
+            b.predict(dt, q);
+            ArrayDeque<Snapshot> h = bankHistory.get(k);
+            // The newest state at least the horizon old (the oldest held while none is).
+            while (h.size() > 1 && (monoNanos - secondOldest(h).monoNanos()) / NANOS_PER_SEC >= WANDER_SCORE_HORIZON_SEC) {
+                h.removeFirst();
+            }
+            Snapshot from = h.peekFirst();
+            PhaseRateKalman ahead = new PhaseRateKalman();
+            ahead.start(from.phaseNanos(), from.rateNsPerSec(), from.p00(), from.p01(), from.p11());
+            ahead.predict((monoNanos - from.monoNanos()) / NANOS_PER_SEC, q);
+            double s = ahead.phaseVar() + r;
+            double nu = y - ahead.phaseNanos();
             // Robust: one innovation counts at most WANDER_MAX_SIGMAS² (a step of frequency or one
             // bad sample must not decide the wander for hundreds of samples).
             double z2 = Math.min(nu * nu / s, WANDER_MAX_SIGMAS * WANDER_MAX_SIGMAS);
             bankLogLikelihood[k] = bankLogLikelihood[k] * keep - 0.5 * Math.log(s) - 0.5 * z2;
             b.update(y, r);
+            h.addLast(Snapshot.of(monoNanos, b));
             double decades = Math.log10(WANDER_CANDIDATES[k] / PRIOR_WANDER_NS_PER_SEC_15);
             double score = bankLogLikelihood[k] - decades * decades / (2 * WANDER_PRIOR_DECADES * WANDER_PRIOR_DECADES);
             if (score > bestScore) {
@@ -535,6 +595,12 @@ public final class Filter implements ClockChangeListener {
         }
         wanderNsPerSec15 = WANDER_CANDIDATES[best];
         return bank[best];
+    }
+
+    private static Snapshot secondOldest(ArrayDeque<Snapshot> h) {
+        var it = h.iterator();
+        it.next();
+        return it.next();
     }
 
     /**

@@ -113,6 +113,19 @@ public final class LeapPlanner {
         return nextMono;
     }
 
+    /**
+     * The step the kernel makes to realtime − monotonic at the leap second armed in it, ns (−1 s for an
+     * inserted second, +1 s for a deleted one), once {@code realtimeNanos} may have reached that leap
+     * and until {@link #poll} disarms it; else 0. Not someone else's step (see {@link StepWatch}).
+     */
+    public long kernelLeapStepNanos(long realtimeNanos) {
+        Leap l = armedLeap;
+        if (l == null || realtimeNanos < (l.atPosixSeconds() - 1) * NANOS_PER_SECOND) {
+            return 0;
+        }
+        return -l.sign() * NANOS_PER_SECOND;
+    }
+
     /** The monotonic time of the next call {@link #poll} asked for. */
     public long nextMono() {
         return nextMono;

@@ -25,6 +25,17 @@ import java.util.random.RandomGenerator;
  * <li>the measurement failed: the next try is after -r, and the doubling resumes where it was
  *     (a lost packet says nothing about the clock).</li>
  * </ul>
+ *
+ * <p>With --adaptive-rate MIN:MAX (chrony's polltarget idea) the interval after priming starts at
+ * -r (kept within MIN..MAX) and follows, after each accepted measurement ({@link #adapt}), the
+ * interval T over which the oscillator's learnt random-walk wander w (ns/s per √s) moves the
+ * offset by {@value #DRIFT_TO_SCATTER} of the fit's scatter σ (ns): a random walk's offset sd
+ * after T is w·T^1.5/√3, so T = (3·{@value #DRIFT_TO_SCATTER}²·(σ/w)²)^(1/3). Noisy samples on a
+ * quiet oscillator poll long (averaging needs many samples, and the clock keeps its line); a
+ * precise path or a wandering oscillator poll short. Each measurement moves the interval
+ * {@value #ADAPT_WEIGHT} of the way toward that target in ratio (at most a factor
+ * {@value #ADAPT_STEP}); a refused sample halves it; the ±{@value #FUZZ_FRACTION} fuzz applies.
+ * Until the filter has learnt the wander the interval stays where it started.
  */
 public final class Schedule {
 
@@ -48,6 +59,19 @@ public final class Schedule {
     /** Long-baseline schedule: drift grows as (interval)^this under a random-walk frequency. */
     static final double DRIFT_EXPONENT = 1.5;
 
+    /**
+     * Adaptive schedule: the wander's drift over one interval (its sd) as a multiple of the fit's
+     * scatter; smaller polls more often. 1: the drift between two measurements is as large as the
+     * noise about the line (on chrony's clknetsim model path100 then settles near the 1024 s
+     * maximum and 10× wander near 250 s; 0.5 spent more packets than chrony on path100 and 1.3 gave
+     * up accuracy with 10× wander: --simulate --report adaptive).
+     */
+    static final double DRIFT_TO_SCATTER = 1.0;
+    /** Adaptive schedule: the most the interval changes after one measurement, as a factor. */
+    static final double ADAPT_STEP = 1.5;
+    /** Adaptive schedule: the weight of one measurement's target in the interval's geometric moving average. */
+    static final double ADAPT_WEIGHT = 0.15;
+
     /** What became of a measurement, as far as the long-baseline schedule cares. */
     public enum Outcome {
         /** Accepted; the disagreement says whether the interval may grow. */
@@ -62,6 +86,10 @@ public final class Schedule {
     private final RandomGenerator random;
     /** Long-baseline schedule: the interval is rateNanos·2^level, capped at maxRateNanos. */
     private int level;
+    private final long adaptiveMinNanos;
+    private final long adaptiveMaxNanos;
+    /** Adaptive schedule: the interval now, ns. */
+    private double adaptiveNanos;
 
     /** Timeslave's schedule. */
     public Schedule(long rateNanos, boolean warm, RandomGenerator random) {
@@ -73,6 +101,22 @@ public final class Schedule {
      *                     long-baseline schedule (intervals double from rateNanos up to it)
      */
     public Schedule(long rateNanos, long maxRateNanos, boolean warm, RandomGenerator random) {
+        this(rateNanos, maxRateNanos, 0, 0, warm, random);
+    }
+
+    /**
+     * @param adaptiveMinNanos 0, or with {@code adaptiveMaxNanos} the adaptive schedule's range
+     *                         (not with a long baseline)
+     */
+    public Schedule(long rateNanos, long maxRateNanos, long adaptiveMinNanos, long adaptiveMaxNanos, boolean warm,
+                    RandomGenerator random) {
+        if (adaptiveMinNanos < 0 || adaptiveMaxNanos < adaptiveMinNanos || adaptiveMinNanos > 0 && maxRateNanos > 0) {
+            throw new IllegalArgumentException("adaptive range " + adaptiveMinNanos + ".." + adaptiveMaxNanos
+                    + " with max rate " + maxRateNanos);
+        }
+        this.adaptiveMinNanos = adaptiveMinNanos;
+        this.adaptiveMaxNanos = adaptiveMaxNanos;
+        this.adaptiveNanos = Math.min(Math.max(rateNanos, adaptiveMinNanos), adaptiveMaxNanos);
         this.rateNanos = rateNanos;
         this.maxRateNanos = maxRateNanos > 0 ? Math.max(maxRateNanos, rateNanos) : 0;
         this.burst = warm ? WARM_BURST_MEASUREMENTS : COLD_BURST_MEASUREMENTS;
@@ -82,6 +126,44 @@ public final class Schedule {
     /** True for clockspeed's long-baseline schedule. */
     public boolean longBaseline() {
         return maxRateNanos > 0;
+    }
+
+    /** True for the adaptive schedule (--adaptive-rate). */
+    public boolean adaptive() {
+        return adaptiveMaxNanos > 0;
+    }
+
+    /** The adaptive schedule's interval now, before the fuzz, ns (-r under the other schedules). */
+    public long adaptiveIntervalNanos() {
+        return adaptive() ? Math.round(adaptiveNanos) : rateNanos;
+    }
+
+    /**
+     * Adaptive schedule: moves the interval toward the one the fit and the wander call for (see
+     * the class comment) after a measurement; ignored by the other schedules and while priming.
+     *
+     * @param good            good measurements so far, this one included
+     * @param refused         the filter refused the sample (or it is beyond the step threshold): halve
+     * @param scatterNanos    the fit's scatter about its line, ns
+     * @param wanderNsPerSec15 the oscillator's learnt wander, ns/s per √s
+     */
+    public void adapt(int good, boolean refused, double scatterNanos, double wanderNsPerSec15) {
+        if (!adaptive() || !primed(good - 1)) {
+            return;
+        }
+        double target;
+        if (refused) {
+            target = adaptiveNanos / 2;
+        } else if (scatterNanos > 0 && wanderNsPerSec15 > 0 && Double.isFinite(scatterNanos / wanderNsPerSec15)) {
+            double ratio = scatterNanos / wanderNsPerSec15;
+            double want = 1e9 * Math.cbrt(3 * DRIFT_TO_SCATTER * DRIFT_TO_SCATTER * ratio * ratio);
+            // A geometric moving average: one noisy fit moves the interval by a fraction of the way.
+            target = adaptiveNanos * Math.pow(want / adaptiveNanos, ADAPT_WEIGHT);
+            target = Math.min(Math.max(target, adaptiveNanos / ADAPT_STEP), adaptiveNanos * ADAPT_STEP);
+        } else {
+            return;
+        }
+        adaptiveNanos = Math.min(Math.max(target, adaptiveMinNanos), adaptiveMaxNanos);
     }
 
     /** The long-baseline schedule's longest interval, ns (0 under timeslave's schedule). */
@@ -152,6 +234,6 @@ public final class Schedule {
             return succeeded ? longIntervalNanos() : rateNanos;
         }
         double factor = 1 + FUZZ_FRACTION * (2 * random.nextDouble() - 1);
-        return Math.round(rateNanos * factor);
+        return Math.round((adaptive() ? adaptiveNanos : rateNanos) * factor);
     }
 }

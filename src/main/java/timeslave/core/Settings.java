@@ -15,10 +15,12 @@ package timeslave.core;
  * @param leap                 what is done about announced leap seconds
  * @param panicNanos           --panic: an offset beyond this is corrected only before the first
  *                             synchronisation, and only once measurements over a minute agree; 0: no limit
+ * @param adaptiveMinNanos     --adaptive-rate MIN: the shortest interval of the adaptive schedule; 0: off
+ * @param adaptiveMaxNanos     --adaptive-rate MAX: its longest interval; 0: off
  */
 public record Settings(long rateNanos, long maxDriftNsPerSec, long initDriftNsPerSec, boolean measureOnly,
                        boolean serial, long stepThresholdNanos, long seed, long maxRateNanos, Leap leap,
-                       long panicNanos) {
+                       long panicNanos, long adaptiveMinNanos, long adaptiveMaxNanos) {
 
     /** What the daemon does about a leap second in the leap-seconds file. */
     public enum Leap {
@@ -41,56 +43,62 @@ public record Settings(long rateNanos, long maxDriftNsPerSec, long initDriftNsPe
 
     public static Settings defaults() {
         return new Settings(DEFAULT_RATE_NANOS, DEFAULT_MAX_DRIFT_NS_PER_SEC, 0, false, false,
-                DEFAULT_STEP_THRESHOLD_NANOS, 1, 0, Leap.KERNEL, DEFAULT_PANIC_NANOS);
+                DEFAULT_STEP_THRESHOLD_NANOS, 1, 0, Leap.KERNEL, DEFAULT_PANIC_NANOS, 0, 0);
     }
 
     public Settings withRateNanos(long v) {
         return new Settings(v, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withMaxDriftNsPerSec(long v) {
         return new Settings(rateNanos, v, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withInitDriftNsPerSec(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, v, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withMeasureOnly(boolean v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, v, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withSerial(boolean v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, v, stepThresholdNanos, seed,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withStepThresholdNanos(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, v, seed,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withSeed(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, v,
-                maxRateNanos, leap, panicNanos);
+                maxRateNanos, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withMaxRateNanos(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                v, leap, panicNanos);
+                v, leap, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withLeap(Leap v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, v, panicNanos);
+                maxRateNanos, v, panicNanos, adaptiveMinNanos, adaptiveMaxNanos);
     }
 
     public Settings withPanicNanos(long v) {
         return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
-                maxRateNanos, leap, v);
+                maxRateNanos, leap, v, adaptiveMinNanos, adaptiveMaxNanos);
+    }
+
+    /** The adaptive schedule between {@code minNanos} and {@code maxNanos} (0, 0: off). */
+    public Settings withAdaptiveRateNanos(long minNanos, long maxNanos) {
+        return new Settings(rateNanos, maxDriftNsPerSec, initDriftNsPerSec, measureOnly, serial, stepThresholdNanos, seed,
+                maxRateNanos, leap, panicNanos, minNanos, maxNanos);
     }
 }

@@ -29,6 +29,12 @@ public final class Slave {
     static final double SAVE_LOG_CHANGE_NS_PER_SEC = 1_000.0;
     /** Consecutive failed measurements before the master is called unreachable (one lost burst is not news). */
     static final int UNREACHABLE_AFTER_FAILURES = 2;
+    /**
+     * How often the daemon looks for a step someone else made, at most, ns: between long measurement
+     * intervals too, so that the published bound (servers, ClockBound) is withdrawn within a minute of
+     * such a step, not at the next measurement weeks later. Three clock reads; ntpd's shortest poll.
+     */
+    static final long STEP_WATCH_INTERVAL_NANOS = 64_000_000_000L;
     /** The timetrim is saved only once its skew is below this, ns/s (1 ppm). */
     static final double SAVE_MAX_SKEW_NS_PER_SEC = 1_000.0;
     /** Before the first synchronisation, a correction beyond the panic limit needs this many agreeing measurements... */
@@ -46,6 +52,10 @@ public final class Slave {
     private volatile boolean stopping;
 
     private volatile ErrorBound bound = ErrorBound.UNKNOWN;
+    /** Notices steps of the clock the daemon did not make (issue 12). */
+    private final StepWatch stepWatch = new StepWatch();
+    /** Someone else stepped the clock and no bound has been had since: published as Disrupted. */
+    private volatile boolean disrupted;
     /**
      * Long-baseline schedule: the bound from before a surprise (a refused sample, or an offset
      * beyond the step threshold), kept inside the published one until a measurement agrees again:
@@ -128,9 +138,42 @@ public final class Slave {
 
     private void publish(long monoNanos) {
         ErrorBound b = bound;
+        if (b.known()) {
+            disrupted = false;
+        } else if (disrupted) {
+            stateListener.clockState(ClockState.disrupted(monoNanos));
+            return;
+        }
         stateListener.clockState(new ClockState(!settings.measureOnly() && b.known()
                 && b.maxErrorNanos(monoNanos) < ErrorBound.UNSYNCHRONISED_NANOS, b.asOfMonoNanos(), b.loNanos(),
                 b.hiNanos(), b.freqNsPerSec(), b.growthNsPerSec(), b.wanderNsPerSec15()));
+    }
+
+    /**
+     * Whether someone else stepped the clock since the last look ({@link StepWatch}). If so: one WARNING,
+     * the stored samples are moved by the step as for one of ours, the error bound becomes unknown
+     * (servers say unsynchronised, ClockBound readers Disrupted) and the panic limit is lifted, as before the
+     * first synchronisation, so the next measurements resynchronise the clock.
+     */
+    private boolean foreignStep(Filter filter, LeapPlanner leap) {
+        long before = clock.realtimeNanos();
+        long mono = clock.monotonicNanos();
+        long after = clock.realtimeNanos();
+        long foreign = stepWatch.observe(before, mono, after, leap.kernelLeapStepNanos(after));
+        if (foreign == 0) {
+            return false;
+        }
+        log.warning("clock stepped by someone else by " + Seconds.signed(foreign)
+                + " s (real time against monotonic); resynchronising");
+        filter.clockChanged(mono, 0, foreign);
+        heldBound = null;
+        bound = ErrorBound.UNKNOWN;
+        disrupted = true;
+        synchronised = false;
+        panicLogged = false;
+        publish(mono);
+        statusListener.published(status.snapshot(mono, after, bound, timetrimNsPerSec, 0));
+        return true;
     }
 
     /** Runs until {@link #stop()}. */
@@ -149,7 +192,8 @@ public final class Slave {
                 List.of(filter, boundFollower));
         LeapPlanner leap = new LeapPlanner(settings.measureOnly() ? Settings.Leap.IGNORE : settings.leap(), clock,
                 discipline, log);
-        Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), saved.isPresent(), random);
+        Schedule schedule = new Schedule(settings.rateNanos(), settings.maxRateNanos(), settings.adaptiveMinNanos(),
+                settings.adaptiveMaxNanos(), saved.isPresent(), random);
         timetrimNsPerSec = discipline.timetrimNsPerSec();
         if (!settings.measureOnly()) {
             if (saved.isPresent()) {
@@ -169,6 +213,9 @@ public final class Slave {
         long nextMeasureMono = clock.monotonicNanos();
         statusListener.published(status.snapshot(clock.monotonicNanos(), clock.realtimeNanos(), bound, timetrimNsPerSec, 0));
         while (!stopping) {
+            if (clock.stepsAloneMoveRealtimeAgainstMonotonic() && foreignStep(filter, leap)) {
+                nextMeasureMono = clock.monotonicNanos();
+            }
             long now = clock.monotonicNanos();
             leap.poll(leapTable, clock.realtimeNanos(), now);
             if (now >= nextMeasureMono) {
@@ -247,6 +294,9 @@ public final class Slave {
                 break;
             }
             long deadline = settings.measureOnly() ? nextMeasureMono : Math.min(nextMeasureMono, discipline.slewEndMono());
+            if (clock.stepsAloneMoveRealtimeAgainstMonotonic()) {
+                deadline = Math.min(deadline, clock.monotonicNanos() + STEP_WATCH_INTERVAL_NANOS);
+            }
             scheduler.waitUntil(Math.min(deadline, leap.nextMono()));
         }
     }
@@ -298,13 +348,13 @@ public final class Slave {
         long now = clock.monotonicNanos();
         Estimate e = filter.estimate(now);
         if (e == null) {
-            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
+            long interval = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, null, now);
             return interval;
         }
         lastEstimate = e;
         status.estimate(e);
-        log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.offsetSdNanos())
+        log.debug(1, "estimate offset " + Seconds.signed(e.offsetNanos()) + " s sd " + Seconds.unsigned(e.reportedSdNanos())
                 + " s frequency " + Seconds.ppm(e.freqNsPerSec()) + " ppm skew " + Seconds.ppm(e.skewNsPerSec())
                 + " ppm samples " + e.samples());
         boolean rateRefused = rateBeyondReach(e, discipline);
@@ -313,13 +363,13 @@ public final class Slave {
                     + " s estimate " + Seconds.signed(e.offsetNanos()) + " s frequency "
                     + Seconds.ppm(e.freqNsPerSec()) + " ppm from " + s.source());
             wouldDo(filter, e);
-            long interval = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
+            long interval = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED);
             updateBound(filter, e, now);
             return interval;
         }
         if (rateRefused) {
             // Neither stepped, slewed nor trimmed: the clock keeps its own rate, and no bound is published from it.
-            return nextInterval(schedule, good, s, predicted, true);
+            return nextInterval(filter, schedule, good, s, predicted, true);
         }
         double median = filter.newestMedianOffset(Discipline.STEP_AGREEING_SAMPLES);
         long panic = settings.panicNanos();
@@ -334,7 +384,7 @@ public final class Slave {
                             + " is beyond the panic limit " + Seconds.plain(panic) + " s; the clock is left alone");
                     panicLogged = true;
                 }
-                return nextInterval(schedule, good, s, predicted, true);
+                return nextInterval(filter, schedule, good, s, predicted, true);
             }
             agreeingSamples = filter.newestAgreeOver(PANIC_AGREEING_SAMPLES, PANIC_AGREEMENT_SPAN_NANOS);
             agreeing = agreeingSamples > 0 && Math.signum(median) == Math.signum(e.offsetNanos());
@@ -346,7 +396,7 @@ public final class Slave {
                             + " s agree");
                     panicLogged = true;
                 }
-                return nextInterval(schedule, good, s, predicted, true);
+                return nextInterval(filter, schedule, good, s, predicted, true);
             }
         } else {
             if (panicLogged) {
@@ -364,14 +414,16 @@ public final class Slave {
             if (allowed != null) {
                 double off = Math.max(allowed[0], Math.min(allowed[1], e.offsetNanos()));
                 e = new Estimate(e.monoNanos(), off, e.offsetSdNanos(), e.freqNsPerSec(), e.freqSdNsPerSec(),
-                        e.skewNsPerSec(), e.stdDevNanos(), e.samples());
+                        e.skewNsPerSec(), e.stdDevNanos(), e.samples(), e.pathSdNanos());
             }
         }
         // Beyond the step threshold, stepped now or waiting for agreement: either way, measure again soon.
         boolean beyondStep = Math.abs(e.offsetNanos()) > settings.stepThresholdNanos();
-        long intervalNanos = nextInterval(schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
+        long intervalNanos = nextInterval(filter, schedule, good, s, predicted, v != Filter.Verdict.ACCEPTED || beyondStep);
         try {
-            status.stepped(discipline.update(e, agreeing, now, intervalNanos));   // ops12: counts steps
+            long stepped = discipline.update(e, agreeing, now, intervalNanos);
+            stepWatch.ownStep(stepped);
+            status.stepped(stepped);   // ops12: counts steps
             if (!beyondStep || agreeing) {
                 synchronised = true;
                 panicLogged = false;
@@ -384,7 +436,7 @@ public final class Slave {
         ErrorBound b = bound;
         try {
             clock.setErrorEstimates(Math.round(Math.min(b.maxErrorNanos(now), 16e9)),
-                    Math.round(Math.min(after.offsetSdNanos(), 16e9)), b.known() && b.maxErrorNanos(now) < 16e9);
+                    Math.round(Math.min(after.reportedSdNanos(), 16e9)), b.known() && b.maxErrorNanos(now) < 16e9);
         } catch (ClockException ex) {
             log.debug(1, "cannot set the error estimates: " + ex.getMessage());
         }
@@ -440,7 +492,22 @@ public final class Slave {
      * schedule how far the sample was from the filter's prediction beyond its own error bound
      * ({@code surprise}: refused, or beyond the step threshold); logs the long-baseline interval's changes.
      */
-    private long nextInterval(Schedule schedule, int good, Sample s, Estimate predicted, boolean surprise) {
+    private long nextInterval(Filter filter, Schedule schedule, int good, Sample s, Estimate predicted,
+                              boolean surprise) {
+        if (schedule.adaptive()) {
+            Estimate fit = filter.estimate(s.monoNanos());
+            long before = schedule.adaptiveIntervalNanos();
+            // Until the filter has learnt the wander (its bound then uses it) the interval stays.
+            schedule.adapt(good, surprise, fit == null ? Double.NaN : fit.stdDevNanos(),
+                    filter.boundWanderNsPerSec15() > 0 ? filter.wanderNsPerSec15() : Double.NaN);
+            long after = schedule.adaptiveIntervalNanos();
+            if (Math.abs(after - before) >= before / 4) {
+                log.debug(1, String.format(java.util.Locale.ROOT, "adaptive interval %d s (scatter %.1f us, wander %.3g"
+                        + " ns/s per root s, offset sd %.1f us over %d samples)", after / 1_000_000_000L,
+                        fit == null ? Double.NaN : fit.stdDevNanos() / 1e3, filter.wanderNsPerSec15(),
+                        fit == null ? Double.NaN : fit.offsetSdNanos() / 1e3, fit == null ? 0 : fit.samples()));
+            }
+        }
         if (!schedule.longBaseline()) {
             return schedule.nextIntervalNanos(good, true);
         }

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param lastOffsetNanos         the newest measurement's offset
  * @param rmsOffsetNanos          root mean square of the measured offsets so far (as chronyc's "RMS offset")
  * @param estimateOffsetNanos     the filter's offset estimate at the newest measurement, before the clock was corrected
- * @param offsetSdNanos           its standard error
+ * @param offsetSdNanos           its standard error, the path's unobservable asymmetry included ({@link Estimate#reportedSdNanos})
  * @param frequencyNsPerSec       the filter's residual frequency error, ns/s (positive: the clock runs slow)
  * @param timetrimNsPerSec        the timetrim in force (under -m: that would be), ns/s
  * @param skewNsPerSec            the bound on the frequency error, ns/s

@@ -165,7 +165,7 @@ final class StatusTracker {
                 good > 0 && known && maxError < SYNCHRONISED_MAX_ERROR_NANOS && reachable,
                 lastGood == null ? 0 : lastGood.localNanos(), lastGood == null ? Double.NaN : lastGood.offsetNanos(),
                 offsets == 0 ? Double.NaN : Math.sqrt(sumSquares / offsets),
-                e == null ? Double.NaN : e.offsetNanos(), e == null ? Double.NaN : e.offsetSdNanos(),
+                e == null ? Double.NaN : e.offsetNanos(), e == null ? Double.NaN : e.reportedSdNanos(),
                 e == null ? Double.NaN : e.freqNsPerSec(), timetrimNsPerSec, e == null ? Double.NaN : e.skewNsPerSec(),
                 maxError, known ? bound.lo(monoNanos) : Double.NEGATIVE_INFINITY,
                 known ? bound.hi(monoNanos) : Double.POSITIVE_INFINITY, bound.growthNsPerSec(), intervalNanos, good,

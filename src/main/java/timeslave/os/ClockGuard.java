@@ -193,4 +193,9 @@ public final class ClockGuard implements SystemClock {
     public long monotonicNanos() {
         return clock.monotonicNanos();
     }
+
+    @Override
+    public boolean stepsAloneMoveRealtimeAgainstMonotonic() {
+        return clock.stepsAloneMoveRealtimeAgainstMonotonic();
+    }
 }

@@ -22,7 +22,11 @@ import java.nio.ByteOrder;
  * User-Mode Linux guest, where every system call is a ptrace round trip).
  *
  * <p>Bound to the wildcard address on an ephemeral port of the family of the server it will talk to;
- * unconnected. Linux on LP64 (x86_64, aarch64): the struct layouts below are those of that ABI.
+ * unconnected, so datagrams from any address stay visible (a connected socket's kernel filter would drop
+ * them unseen). ICMP errors still reach it: {@code IP_RECVERR} queues them on the error queue of an
+ * unconnected socket too, with the destination of the datagram that drew them; a port unreachable is
+ * reported by {@link #receive} as {@link Refused}. Linux on LP64 (x86_64, aarch64): the struct layouts
+ * below are those of that ABI.
  */
 public final class KernelStampedUdpSocket implements AutoCloseable {
     /** No kernel timestamp came with the datagram. */
@@ -61,6 +65,13 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int ECONNREFUSED = 111;
+    static final int SOL_IP = 0;
+    static final int IP_RECVERR = 11;
+    static final int SOL_IPV6 = 41;
+    static final int IPV6_RECVERR = 25;
+    /** sock_extended_err.ee_origin of an ICMP or ICMPv6 error (linux/errqueue.h). */
+    static final int SO_EE_ORIGIN_ICMP = 2;
+    static final int SO_EE_ORIGIN_ICMP6 = 3;
     static final int SOCKADDR_BYTES = 28;
     static final int MSGHDR_BYTES = 56;
     static final int IOVEC_BYTES = 16;
@@ -68,6 +79,19 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     static final int CONTROL_BYTES = 256;
     /** Larger than any reply timeslave accepts, so an oversized one is seen as such rather than cut. */
     static final int RECEIVE_BUFFER_BYTES = 2048;
+
+    /**
+     * An ICMP port unreachable (ICMPv6: port unreachable too) came back for a datagram sent to
+     * {@code destination}: nothing listens there. The kernel's ECONNREFUSED, read from the error queue.
+     */
+    public static final class Refused extends java.net.PortUnreachableException {
+        public final InetSocketAddress destination;
+
+        public Refused(InetSocketAddress destination) {
+            super("port unreachable: " + destination);
+            this.destination = destination;
+        }
+    }
 
     /** One received datagram. */
     public record Received(byte[] data, InetSocketAddress from, long kernelRealtimeNanos) {
@@ -115,6 +139,8 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     private int txMisses;
     private boolean txSeen;
     private boolean closed;
+    /** The destination of the last datagram an ICMP port unreachable came back for, not yet reported. */
+    private InetSocketAddress refused;
 
     private KernelStampedUdpSocket(int fd, int family) {
         this.fd = fd;
@@ -154,7 +180,21 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         } catch (LastErrorException e) {
             s.txStamps = false;   // receive stamps still work; sends are stamped in user space
         }
+        // ICMP errors for an unconnected socket: without them a closed port is only a timeout. An AF_INET6
+        // socket talking to a v4-mapped address gets ICMPv4, so it asks for both.
+        s.recvErr(SOL_IP, IP_RECVERR);
+        if (family == AF_INET6) {
+            s.recvErr(SOL_IPV6, IPV6_RECVERR);
+        }
         return s;
+    }
+
+    private void recvErr(int level, int option) {
+        try {
+            C.setsockopt(fd, level, option, new int[]{1}, 4);
+        } catch (LastErrorException e) {
+            // a closed port is then found by the timeout alone
+        }
     }
 
     /** The local port. */
@@ -211,7 +251,10 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         return NO_STAMP;
     }
 
-    /** One message from the error queue: its transmit stamp, or NO_STAMP (none queued, or none in it). */
+    /**
+     * One message from the error queue: its transmit stamp, or NO_STAMP (none queued, or none in it).
+     * A port unreachable in it is kept for {@link #receive} to report.
+     */
     private long readError() {
         prepare();
         try {
@@ -219,7 +262,42 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         } catch (LastErrorException e) {
             return NO_STAMP;
         }
+        if (refusedError(control, msg.getLong(40))) {
+            try {
+                refused = address(name.getByteArray(0, Math.min(SOCKADDR_BYTES, msg.getInt(8))));
+            } catch (IOException e) {
+                refused = null;   // no destination to name: the timeout reports it
+            }
+        }
         return stamp(control, msg.getLong(40));
+    }
+
+    /**
+     * Whether {@code length} bytes of control messages from the error queue hold an ICMP (or ICMPv6) error
+     * whose errno is ECONNREFUSED: the struct sock_extended_err of IP_RECVERR/IPV6_RECVERR, whose first
+     * field is ee_errno (u32) and fifth byte ee_origin. Transmit stamps come with one too, of origin
+     * SO_EE_ORIGIN_TIMESTAMPING and errno ENOMSG.
+     */
+    static boolean refusedError(Pointer control, long length) {
+        long off = 0;
+        while (off + CMSGHDR_BYTES <= length) {
+            long len = control.getLong(off);
+            if (len < CMSGHDR_BYTES || off + len > length) {
+                break;
+            }
+            int level = control.getInt(off + 8);
+            int type = control.getInt(off + 12);
+            if (((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR))
+                    && len >= CMSGHDR_BYTES + 16) {
+                int errno = control.getInt(off + 16);
+                int origin = control.getByte(off + 20) & 0xff;
+                if (errno == ECONNREFUSED && (origin == SO_EE_ORIGIN_ICMP || origin == SO_EE_ORIGIN_ICMP6)) {
+                    return true;
+                }
+            }
+            off += (len + 7) & ~7L;
+        }
+        return false;
     }
 
     private boolean errorPending() {
@@ -256,10 +334,13 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     /**
      * Waits up to {@code timeoutMillis} (0: not at all) for one datagram; null if none came or a
      * signal interrupted the wait. Transmit stamps left on the error queue are discarded meanwhile.
+     *
+     * @throws Refused an ICMP port unreachable came back for a datagram we sent (reported once)
      */
     public Received receive(int timeoutMillis) throws IOException {
         long end = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
         while (true) {
+            reportRefused();
             int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
             int revents = poll(POLLIN, waitMillis);
             if ((revents & POLLIN) != 0) {
@@ -269,6 +350,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
                 return null;
             }
             if (readError() == NO_STAMP) {
+                reportRefused();
                 break;   // a pending socket error, not a stamp: the plain read below reports and clears it
             }
             if (System.nanoTime() >= end) {
@@ -286,6 +368,14 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
                 return null;
             }
             throw new IOException("recvmsg on the UDP socket: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    private void reportRefused() throws Refused {
+        InetSocketAddress r = refused;
+        if (r != null) {
+            refused = null;
+            throw new Refused(r);
         }
     }
 

@@ -48,6 +48,11 @@ public final class LinuxClock implements SystemClock {
     }
 
     @Override
+    public boolean stepsAloneMoveRealtimeAgainstMonotonic() {
+        return time.kernelRealtime();
+    }
+
+    @Override
     public long monotonicNanos() {
         return time.monotonicNanos();
     }

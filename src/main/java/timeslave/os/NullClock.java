@@ -25,6 +25,11 @@ public final class NullClock implements SystemClock {
     }
 
     @Override
+    public boolean stepsAloneMoveRealtimeAgainstMonotonic() {
+        return real.kernelRealtime();
+    }
+
+    @Override
     public long monotonicNanos() {
         return real.monotonicNanos();
     }

@@ -38,6 +38,8 @@ public final class ClockBoundWriter implements ClockState.Listener, AutoCloseabl
     public static final int STATUS_UNKNOWN = 0;
     public static final int STATUS_SYNCHRONIZED = 1;
     public static final int STATUS_FREE_RUNNING = 2;
+    /** The clock was stepped by someone else and no new bound is had yet. */
+    public static final int STATUS_DISRUPTED = 3;
     static final int OFF_GENERATION = 14;
     private static final VarHandle GENERATION = MethodHandles.byteBufferViewVarHandle(short[].class,
             ByteOrder.nativeOrder());
@@ -121,7 +123,7 @@ public final class ClockBoundWriter implements ClockState.Listener, AutoCloseabl
             boundNanos = (long) Math.min(Long.MAX_VALUE / 2, Math.ceil(s.maxErrorNanos(mono)));
             driftPpb = (long) Math.min(0xFFFF_FFFFL, Math.ceil(s.readerDriftNsPerSec(mono, VOID_AFTER_NANOS / 1e9)));
         } else {
-            status = STATUS_UNKNOWN;
+            status = s.disrupted() ? STATUS_DISRUPTED : STATUS_UNKNOWN;
             boundNanos = 0;
             driftPpb = 0;
         }

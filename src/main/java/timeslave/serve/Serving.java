@@ -58,6 +58,11 @@ public final class Serving implements ClockState.Listener, AutoCloseable {
     }
 
     /** Binds every server and opens the segment, then starts them; on any failure closes what was opened. */
+    /** The view every server here serves from. */
+    public ServedClock clock() {
+        return clock;
+    }
+
     public static Serving start(Config c, ServedClock clock, Log log) throws StartFailure {
         Serving s = new Serving(clock, log);
         try {

@@ -75,128 +75,30 @@ final class Report {
     static final double TARGET_RATIO = 0.8;
     static final double NO_FIGURE = Double.NaN;
 
-    static final SimPath LAN = SimPath.symmetric(50_000, 10_000);
     static final SimPath PATH100 = SimPath.symmetric(100_000, 100_000);
-    static final SimPath WAN = SimPath.symmetric(10_000_000, 1_000_000);
 
-    /** Packets per hour chrony sent at a fixed 16 s poll (clknetsim). */
-    static final double BUDGET_16_SEC = 222.8;
-    /** ... at a fixed 256 s poll. */
-    static final double BUDGET_256_SEC = 13.93;
-    /** What chrony's adaptive polling really sent (median over 10 seeds): path100. */
-    static final double BUDGET_PATH100_ADAPTIVE = 5.94;
-    /** ... on the one-sided WAN path. */
-    static final double BUDGET_ONE_SIDED_ADAPTIVE = 5.34;
-    /** ... on path100 with 5 % spikes. */
-    static final double BUDGET_SPIKES_ADAPTIVE = 6.34;
-    /** ... on path100 with 10× wander. */
-    static final double BUDGET_WANDER10_ADAPTIVE = 22.84;
-
-    /** -r for chrony's 16 s rows, one probe each: 3600/16.2 = 222 probes/h plus the start-up burst stays under 222.8/h. */
-    static final double RATE_16_SEC = 16.2;
-    /** -r for chrony's 256 s rows, one probe each: 3600/270 = 13.3/h plus the burst, under 13.93/h. */
-    static final double RATE_256_SEC = 270;
     /**
-     * -r for the adaptive rows, one probe each: 3600/-r plus the start-up burst (11 probes, 0.4/h
-     * over 100 000 s) within chrony's packets: path100 3600/660 + 0.4 = 5.85 ≤ 5.94.
+     * The nine rows, chrony's figures from clknetsim (chrony 4.8; seeds 1–5 and 1–10): the shipped
+     * scenario files listed in timeslave/scenarios/benchmark.list (each states its -r and why it
+     * keeps within chrony's packets).
      */
-    static final double RATE_PATH100_ADAPTIVE_SEC = 660;
-    /** One-sided: 3600/740 + 0.4 = 5.26 ≤ 5.34. */
-    static final double RATE_ONE_SIDED_SEC = 740;
-    /** Probes per measurement on the one-sided path. */
-    static final int ONE_SIDED_PROBES = 1;
-    /** Spikes: 3600/615 + 0.4 = 6.25 ≤ 6.34. */
-    static final double RATE_SPIKES_ADAPTIVE_SEC = 615;
-    /** 10× wander: 3600/162 + 0.4 = 22.6 ≤ 22.84. */
-    static final double RATE_WANDER10_ADAPTIVE_SEC = 162;
-
-    static Scenario base() {
-        return Scenario.defaults().seconds(RUN_SECONDS).statsFromSec(STATS_FROM_SEC).offsetSec(0.1).freqPpm(100)
-                .wander(1e-9).probes(1);
-    }
-
-    /** The nine rows, chrony's figures from clknetsim (chrony 4.8; seeds 1–5 and 1–10). */
     static List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("lan16", "LAN (16 s)", base().path(LAN).rateSec(RATE_16_SEC), BUDGET_16_SEC,
-                2.6, 6.8, 2.6, 7.0, 63));
-        rows.add(new Row("path100-16", "path100 (16 s)", base().path(PATH100).rateSec(RATE_16_SEC), BUDGET_16_SEC,
-                11.3, 32.2, 11.4, 31.0, 146));
-        rows.add(new Row("path100-256", "path100 (256 s)", base().path(PATH100).rateSec(RATE_256_SEC), BUDGET_256_SEC,
-                54.4, 154.7, 49.7, 138.9, 298));
-        rows.add(new Row("path100-adaptive", "path100 (adaptive)", base().path(PATH100)
-                .rateSec(RATE_PATH100_ADAPTIVE_SEC), BUDGET_PATH100_ADAPTIVE, 94.2, 302.6, 96.3, 293.1, 602));
-        rows.add(new Row("wan256", "WAN (256 s)", base().path(WAN).rateSec(RATE_256_SEC), BUDGET_256_SEC,
-                176.1, 498.9, 198.4, 520.1, 10_500));
-        rows.add(new Row("one-sided", "one-sided (adaptive)", base().path(WAN.withJitterAsymmetry(0.47))
-                .rateSec(RATE_ONE_SIDED_SEC).probes(ONE_SIDED_PROBES), BUDGET_ONE_SIDED_ADAPTIVE,
-                143.1, 388.9, 146.6, 429.9, 10_900));
-        rows.add(new Row("wander10", "path100, 10x wander (adaptive)", base().path(PATH100).wander(1e-8)
-                .rateSec(RATE_WANDER10_ADAPTIVE_SEC), BUDGET_WANDER10_ADAPTIVE, 124.0, 454.4, 118.5, 402.8, 298));
-        rows.add(new Row("spikes16", "spikes (16 s)", base().path(PATH100.withSpikes(0.05, 50_000_000))
-                .rateSec(RATE_16_SEC), BUDGET_16_SEC, 11.8, 29.1, 11.7, 30.9, 148));
-        rows.add(new Row("spikes-adaptive", "spikes (adaptive)", base().path(PATH100.withSpikes(0.05, 50_000_000))
-                .rateSec(RATE_SPIKES_ADAPTIVE_SEC), BUDGET_SPIKES_ADAPTIVE, 107.3, 405.1, 111.0, 352.4, 591));
-        return rows;
+        return ScenarioFile.shippedList("benchmark.list");
     }
-
-    /** chrony's fuzz of its server timestamps below its precision in clknetsim, ns (2^-23 s). */
-    static final double CHRONY_SERVER_NOISE_NANOS = 119;
-    /** The frequency step case: +1 ppm at this second. */
-    static final long FREQ_STEP_AT_SEC = 50_000;
-    /** The correlated-delay case: each direction's jitter correlated over this, s. */
-    static final double CORRELATION_SEC = 100;
 
     /**
      * The robustness grid (issue 13): the nine rows' paths and oscillator varied one thing at a time,
      * at chrony's fixed 16 s or 256 s polling and packets; chrony's figures where published
-     * (CHRONY-BASELINES, clknetsim), else NaN ("no chrony figure").
+     * (CHRONY-BASELINES, clknetsim), else NaN ("no chrony figure"). The files of grid.list.
      */
     static List<Row> grid() {
-        List<Row> g = new ArrayList<>();
-        Scenario lan = base().path(LAN).rateSec(RATE_16_SEC);
-        Scenario p16 = base().path(PATH100).rateSec(RATE_16_SEC);
-        Scenario p256 = base().path(PATH100).rateSec(RATE_256_SEC);
-        Scenario wan = base().path(WAN).rateSec(RATE_256_SEC);
-        double b16 = BUDGET_16_SEC;
-        double b256 = BUDGET_256_SEC;
-        g.add(new Row("grid-path100-wander0.3", "path100 16 s, wander x0.3", p16.wander(3e-10), b16,
-                10.5, 29.2, 10.5, 28.8, NO_FIGURE));
-        g.add(new Row("grid-path100-wander3", "path100 16 s, wander x3", p16.wander(3e-9), b16,
-                15.2, 40.8, 15.1, 40.5, NO_FIGURE));
-        g.add(new Row("grid-path100-wander10", "path100 16 s, wander x10", p16.wander(1e-8), b16,
-                26.0, 69.8, 26.0, 70.2, NO_FIGURE));
-        g.add(new Row("grid-path100-256-wander10", "path100 256 s, wander x10", p256.wander(1e-8), b256,
-                118.2, 342.8, 116.7, 324.4, NO_FIGURE));
-        g.add(new Row("grid-lan-jitter0.5", "LAN 16 s, jitter x0.5", lan.path(LAN.scaled(1, 0.5)), b16,
-                1.8, 5.0, 1.8, 5.0, NO_FIGURE));
-        g.add(new Row("grid-lan-jitter2", "LAN 16 s, jitter x2", lan.path(LAN.scaled(1, 2)), b16,
-                3.9, 9.9, 3.9, 9.9, NO_FIGURE));
-        g.add(new Row("grid-lan-base10", "LAN 16 s, base x10", lan.path(LAN.scaled(10, 1)), b16,
-                2.6, 6.9, 2.6, 7.0, NO_FIGURE));
-        g.add(new Row("grid-path100-jitter0.5", "path100 16 s, jitter x0.5", p16.path(PATH100.scaled(1, 0.5)), b16,
-                6.7, 18.3, 6.7, 18.2, NO_FIGURE));
-        g.add(new Row("grid-path100-jitter2", "path100 16 s, jitter x2", p16.path(PATH100.scaled(1, 2)), b16,
-                18.3, 53.0, 18.3, 51.0, NO_FIGURE));
-        g.add(new Row("grid-path100-base10", "path100 16 s, base x10", p16.path(PATH100.scaled(10, 1)), b16,
-                11.4, 32.9, 11.5, 31.2, NO_FIGURE));
-        g.add(new Row("grid-path100-gamma2", "path100 16 s, Gamma(k=2) jitter", p16.path(PATH100
-                .withJitter(SimPath.Jitter.gamma(2))), b16, 10.3, 28.7, 10.2, 28.0, NO_FIGURE));
-        g.add(new Row("grid-path100-mixture", "path100 16 s, 0.8 Exp(25)+0.2 Exp(400)", p16.path(PATH100
-                .withJitter(SimPath.Jitter.mixture(0.2, 0.25, 4))), b16, 5.7, 15.5, 5.8, 15.6, NO_FIGURE));
-        g.add(new Row("grid-wan-jitter0.5", "WAN 256 s, jitter x0.5", wan.path(WAN.scaled(1, 0.5)), b256,
-                NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE));
-        g.add(new Row("grid-wan-jitter2", "WAN 256 s, jitter x2", wan.path(WAN.scaled(1, 2)), b256,
-                284.1, 769.7, 303.5, 672.2, NO_FIGURE));
-        g.add(new Row("grid-wan-base10", "WAN 256 s, base x10", wan.path(WAN.scaled(10, 1)), b256,
-                176.5, 498.8, 198.9, 520.2, NO_FIGURE));
-        g.add(new Row("grid-lan-server-noise", "LAN 16 s, server noise 119 ns", lan.path(LAN
-                .withServerNoise(CHRONY_SERVER_NOISE_NANOS)), b16, NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE));
-        g.add(new Row("grid-path100-freq-step", "path100 16 s, +1 ppm step", p16.freqStep(FREQ_STEP_AT_SEC, 1), b16,
-                NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE));
-        g.add(new Row("grid-path100-correlated", "path100 16 s, jitter corr. 100 s", p16.path(PATH100
-                .withCorrelation(CORRELATION_SEC)), b16, NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE, NO_FIGURE));
-        return g;
+        return ScenarioFile.shippedList("grid.list");
+    }
+
+    /** The benchmark's common model: 100 000 s, 0.1 s off, +100 ppm, 1e-9/√s wander, one probe a measurement. */
+    static Scenario base() {
+        return Scenario.defaults().seconds(RUN_SECONDS).statsFromSec(STATS_FROM_SEC).offsetSec(0.1).freqPpm(100)
+                .wander(1e-9).probes(1);
     }
 
     /** -r of the start-up rows (chrony's minimum adaptive poll, 64 s). */
@@ -223,6 +125,7 @@ final class Report {
         for (Row r : grid()) {
             names.add(r.name());
         }
+        names.add("adaptive");
         names.add("oracle");
         return names;
     }
@@ -235,6 +138,20 @@ final class Report {
         List<Row> known = new ArrayList<>(rows());
         known.addAll(grid());
         boolean isGrid = which.equals("grid") || which.startsWith("grid-");
+        if (which.equals("adaptive")) {
+            // Each adaptive row after its fixed -r row, so the two read one above the other.
+            List<Row> adaptive = new ArrayList<>();
+            for (Row a : ScenarioFile.shippedList("adaptive.list")) {
+                adaptive.add(ScenarioFile.shipped(a.name().replaceFirst("-rate-adaptive$", "")));
+                adaptive.add(a);
+            }
+            if (seconds != null) {
+                adaptive = adaptive.stream().map(r -> r.withScenario(r.scenario().seconds(seconds)
+                        .statsFromSec(Math.min(STATS_FROM_SEC, seconds / 2)))).toList();
+            }
+            return table(adaptive, false, "Accuracy benchmark (issues 5, 13), the adaptive rows with -r 64 --adaptive-rate"
+                    + " 64:1024, each below the same row at a fixed -r", true, seeds, out);
+        }
         for (Row r : known) {
             boolean wanted = which.equals(r.name()) || which.equals("all") && !r.name().startsWith("grid-")
                     || which.equals("grid") && r.name().startsWith("grid-");
@@ -248,6 +165,24 @@ final class Report {
             err.println("timeslave: --simulate --report: no row " + which + "; known: all " + String.join(" ", rowNames()));
             return 2;
         }
+        return table(rows, starts, "Accuracy benchmark (issues 5, 13)" + (isGrid ? ", robustness grid" : ""), true, seeds,
+                out);
+    }
+
+    /**
+     * {@code --simulate --scenario FILE}: the file's scenario over {@code seeds} seeds (1..seeds),
+     * printed as one row of the benchmark's table with its frequency and bound lines.
+     */
+    static int scenarioFile(String file, Row row, int seeds, PrintStream out) {
+        return table(List.of(row), false, "Scenario file " + file, false, seeds, out);
+    }
+
+    /**
+     * Runs {@code rows} (and the start-up rows if {@code starts}) over seeds 1..{@code seeds} and
+     * prints the table; {@code benchmark}: with the benchmark's model and chrony notes.
+     */
+    private static int table(List<Row> rows, boolean starts, String title, boolean benchmark, int seeds,
+                             PrintStream out) {
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -271,19 +206,27 @@ final class Report {
                     startFutures.put(e.getKey(), perSeed);
                 }
             }
-            out.println(String.format(Locale.ROOT, "Accuracy benchmark (issues 5, 13)%s: %d seeds, median [worst seed];"
-                    + " %s s runs, statistics from %s s.", isGrid ? ", robustness grid" : "", seeds,
+            out.println(String.format(Locale.ROOT, "%s: %d seeds, median [worst seed];"
+                    + " %s s runs, statistics from %s s.", title, seeds,
                     rows.isEmpty() ? "-" : rows.get(0).scenario().seconds,
                     rows.isEmpty() ? "-" : rows.get(0).scenario().statsFromSec));
+            if (!benchmark) {
+                out.println("Units: us unless stated. pkts/h: worst seed, start-up burst included; chrony: the file's"
+                        + " chrony-packets and chrony-seeds-1-5/1-10 figures, if given (ratio = ours/chrony).");
+            }
+            if (benchmark) {
             out.println("Model: one-way delay base + jitter*Exp(1) each way (unless stated), perfect server, clock 0.1 s off"
                     + " and +100 ppm, frequency random walk 1e-9/sqrt(s) (10x: 1e-8). Units: us unless stated.");
             out.println("Ours: -r x probes per measurement (the lowest-delay reply kept), chosen so that the packets we"
                     + " sent (pkts/h, worst seed, start-up burst included) stay within what chrony really sent (chrony pkts/h).");
             out.println(String.format(Locale.ROOT, "chrony: 4.8 in clknetsim, median over seeds 1-%d; ratio = ours/chrony"
                     + " (RMS, p99), target <= %.1f for both.", seeds >= 10 ? 10 : 5, TARGET_RATIO));
+            }
             out.println();
             out.println(String.format(Locale.ROOT, "%-38s %-11s %7s %7s  %-15s %-15s %-15s %-11s %s",
-                    isGrid ? "grid case (chrony polling)" : "scenario (chrony polling)", "ours -r x n", "pkts/h",
+                    title.endsWith("robustness grid") ? "grid case (chrony polling)"
+                            : benchmark ? "scenario (chrony polling)" : "scenario", "ours -r x n",
+                    "pkts/h",
                     "chrony", "ours RMS", "ours p99", "chrony RMS/p99", "ratio", "verdict"));
             List<String> bounds = new ArrayList<>();
             List<String> freqs = new ArrayList<>();
@@ -310,9 +253,13 @@ final class Report {
                 if (!ok || !boundOk) {
                     failures++;
                 }
-                out.println(String.format(Locale.ROOT, "%-38s %-11s %7.2f %7.2f  %-15s %-15s %-15s %-11s %s", r.label(),
-                        String.format(Locale.ROOT, "%.4g s x %d", r.scenario().settings().rateNanos() / 1e9,
-                                r.scenario().probes()), pkts, r.budgetPerHour(),
+                out.println(String.format(Locale.ROOT, "%-38s %-11s %7.2f %7s  %-15s %-15s %-15s %-11s %s", r.label(),
+                        r.scenario().settings().adaptiveMaxNanos() > 0 ? String.format(Locale.ROOT, "%d-%d s x %d",
+                                r.scenario().settings().adaptiveMinNanos() / 1_000_000_000L,
+                                r.scenario().settings().adaptiveMaxNanos() / 1_000_000_000L, r.scenario().probes())
+                                : String.format(Locale.ROOT, "%.4g s x %d", r.scenario().settings().rateNanos() / 1e9,
+                                r.scenario().probes()), pkts, Double.isInfinite(r.budgetPerHour()) ? "-"
+                                : String.format(Locale.ROOT, "%.2f", r.budgetPerHour()),
                         fmt(rms) + " [" + fmt(rmsWorst) + "]", fmt(p99) + " [" + fmt(p99Worst) + "]",
                         r.published() ? fmt(cRms) + "/" + fmt(cP99) : "no chrony figure",
                         r.published() ? String.format(Locale.ROOT, "%.2f/%.2f", ratioRms, ratioP99) : "-",
@@ -338,7 +285,16 @@ final class Report {
                         ppm(f24), ppm(worst(res, SimResult::freqErrPpm24h)),
                         fmt(median(res, SimResult::maxNanos) / 1e3), fmt(worst(res, SimResult::maxNanos) / 1e3), freqVerdict));
             }
-            if (!rows.isEmpty()) {
+            if (!rows.isEmpty() && !benchmark) {
+                out.println();
+                out.println("Frequency (timetrim) error, ppm, median over seeds:");
+                freqs.forEach(out::println);
+                out.println();
+                out.println("Error bound (fraction of seconds with |true offset| inside it; target >= 99.99 %);"
+                        + " floor = half the lowest round trip (the base delay):");
+                bounds.forEach(out::println);
+            }
+            if (!rows.isEmpty() && benchmark) {
                 out.println();
                 out.println("Frequency (timetrim) error, ppm, median over seeds (target at 24 h: <= 0.01 for LAN 16 s"
                         + " and path100 16 s; chrony 0.008 / 0.013).");

@@ -133,6 +133,11 @@ public final class Scenario implements Cloneable {
         return settings(settings.withMaxRateNanos(Math.round(v * 1e9)));
     }
 
+    /** --adaptive-rate MIN:MAX in seconds. */
+    public Scenario adaptiveRateSec(double min, double max) {
+        return settings(settings.withAdaptiveRateNanos(Math.round(min * 1e9), Math.round(max * 1e9)));
+    }
+
     public Scenario measureOnly() {
         return settings(settings.withMeasureOnly(true));
     }

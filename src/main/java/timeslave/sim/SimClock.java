@@ -27,6 +27,12 @@ public final class SimClock implements SystemClock {
         return world.realtimeNanos();
     }
 
+    /** The simulated monotonic clock runs at the disciplined rate, as Linux's: only steps move the two apart. */
+    @Override
+    public boolean stepsAloneMoveRealtimeAgainstMonotonic() {
+        return true;
+    }
+
     @Override
     public long monotonicNanos() {
         return world.monotonicNanos();

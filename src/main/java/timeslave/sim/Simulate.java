@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code timeslave --simulate [scenario] [--seed N] [--days D | --seconds S] [--quiet] [-d N]
+ * {@code timeslave --simulate [scenario | --scenario FILE] [--seed N] [--days D | --seconds S] [--quiet] [-d N]
  * [--report all|grid|ROW] [--seeds N]}: runs the real core in a simulated world and prints its log
- * (virtual timestamps) and a summary measured against the truth. Same seed, same output.
+ * (virtual timestamps) and a summary measured against the truth. Same seed, same output. With
+ * {@code --scenario FILE} (the format: {@link ScenarioFile}) and no {@code --seed}, the file's
+ * scenario runs over seeds 1..N and prints the benchmark's figures for it.
  */
 public final class Simulate {
     private Simulate() {
@@ -18,7 +20,7 @@ public final class Simulate {
         System.exit(run(List.of(args), System.out, System.err));
     }
 
-    static final String USAGE = "usage: timeslave --simulate [scenario] [--seed N] [--days D | --seconds S] [--quiet]"
+    static final String USAGE = "usage: timeslave --simulate [scenario | --scenario FILE] [--seed N] [--days D | --seconds S] [--quiet]"
             + " [-d N] [--report all|grid|ROW] [--seeds N] [--statsdir DIR]";
 
     /**
@@ -29,6 +31,9 @@ public final class Simulate {
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         String scenarioName = "default";
         long seed = 1;
+        boolean seedGiven = false;
+        Integer seedsGiven = null;
+        String file = null;
         Long seconds = null;
         boolean quiet = false;
         int debug = 0;
@@ -39,13 +44,20 @@ public final class Simulate {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
-                    case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+                    case "--seed" -> {
+                        seed = Long.parseLong(value(args, ++i, a));
+                        seedGiven = true;
+                    }
+                    case "--scenario" -> file = value(args, ++i, a);
                     case "--days" -> seconds = Math.round(Double.parseDouble(value(args, ++i, a)) * 86_400);
                     case "--seconds" -> seconds = Long.parseLong(value(args, ++i, a));
                     case "--quiet" -> quiet = true;
                     case "-d" -> debug = Integer.parseInt(value(args, ++i, a));
                     case "--report" -> report = value(args, ++i, a);
-                    case "--seeds" -> seeds = Integer.parseInt(value(args, ++i, a));
+                    case "--seeds" -> {
+                        seeds = Integer.parseInt(value(args, ++i, a));
+                        seedsGiven = seeds;
+                    }
                     case "--statsdir" -> statsDir = java.nio.file.Path.of(value(args, ++i, a));
                     case "--help" -> {
                         out.println(USAGE);
@@ -68,6 +80,9 @@ public final class Simulate {
             if (seeds < 1) {
                 throw new IllegalArgumentException("--seeds must be at least 1");
             }
+            if (file != null && (report != null || !scenarioName.equals("default"))) {
+                throw new IllegalArgumentException("--scenario FILE goes alone, without a scenario name or --report");
+            }
         } catch (NumberFormatException e) {
             err.println("timeslave: --simulate: not a number: " + e.getMessage());
             err.println(USAGE);
@@ -83,13 +98,35 @@ public final class Simulate {
         if (report != null) {
             return Report.run(report, seeds, seconds, out, err);
         }
-        Scenario scenario = Scenarios.named(scenarioName);
+        Scenario scenario;
+        if (file != null) {
+            ScenarioFile.Parsed parsed;
+            try {
+                parsed = ScenarioFile.read(java.nio.file.Path.of(file));
+            } catch (ScenarioFile.BadScenario e) {
+                err.println("timeslave: --simulate: " + e.getMessage());
+                return 2;
+            } catch (java.nio.file.InvalidPathException e) {
+                err.println("timeslave: --simulate: --scenario " + file + ": not a file name: " + e.getMessage());
+                return 2;
+            }
+            Report.Row row = parsed.row();
+            if (seconds != null) {
+                row = row.withScenario(row.scenario().seconds(seconds).statsFromSec(Math.min(3_600, seconds / 2)));
+            }
+            if (!seedGiven) {
+                return Report.scenarioFile(file, row, seedsGiven != null ? seedsGiven : parsed.seeds(), out);
+            }
+            scenario = row.scenario();
+        } else {
+            scenario = Scenarios.named(scenarioName);
+        }
         if (scenario == null) {
             err.println("timeslave: --simulate: no scenario " + scenarioName + "; known: "
                     + String.join(" ", Scenarios.names()));
             return 2;
         }
-        if (seconds != null) {
+        if (seconds != null && file == null) {
             scenario = scenario.seconds(seconds).statsFromSec(Math.min(3_600, seconds / 2));
         }
         SimRun run = new SimRun(scenario, seed, quiet ? null : out, debug);

@@ -12,9 +12,17 @@ package timeslave.time;
  * @param freqNsPerSec   rate at which the offset moves, ns/s
  * @param growthNsPerSec rate at which the interval widens on each side, ns/s
  * @param wanderNsPerSec15 and further by this × |dt|^1.5 on each side (a frequency random walk), ns/s per √s
+ * @param disrupted      no interval, because the clock was stepped by someone else since the last one
+ *                       (ClockBound's Disrupted) rather than because none was had yet
  */
 public record ClockState(boolean synchronised, long asOfMonoNanos, double loNanos, double hiNanos,
-                         double freqNsPerSec, double growthNsPerSec, double wanderNsPerSec15) {
+                         double freqNsPerSec, double growthNsPerSec, double wanderNsPerSec15, boolean disrupted) {
+
+    /** An interval, not disrupted. */
+    public ClockState(boolean synchronised, long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec,
+                      double growthNsPerSec, double wanderNsPerSec15) {
+        this(synchronised, asOfMonoNanos, loNanos, hiNanos, freqNsPerSec, growthNsPerSec, wanderNsPerSec15, false);
+    }
 
     /** An interval that widens in a straight line only. */
     public ClockState(boolean synchronised, long asOfMonoNanos, double loNanos, double hiNanos, double freqNsPerSec,
@@ -25,6 +33,11 @@ public record ClockState(boolean synchronised, long asOfMonoNanos, double loNano
     /** Nothing known yet. */
     public static final ClockState UNKNOWN = new ClockState(false, 0, Double.NEGATIVE_INFINITY,
             Double.POSITIVE_INFINITY, 0, 0);
+
+    /** Nothing known since someone else stepped the clock, as of {@code monoNanos}. */
+    public static ClockState disrupted(long monoNanos) {
+        return new ClockState(false, monoNanos, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 0, 0, true);
+    }
 
     public boolean known() {
         return Double.isFinite(loNanos) && Double.isFinite(hiNanos);

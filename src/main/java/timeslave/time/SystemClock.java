@@ -9,6 +9,15 @@ package timeslave.time;
  */
 public interface SystemClock extends TimeSource {
 
+    /**
+     * Whether realtime − monotonic changes only when the clock is stepped, as on Linux (CLOCK_MONOTONIC
+     * is slewed and trimmed with CLOCK_REALTIME), so a change the daemon did not make is someone else's
+     * step. False for a clock that moves only its real time (some test fakes): no such check is made.
+     */
+    default boolean stepsAloneMoveRealtimeAgainstMonotonic() {
+        return false;
+    }
+
     /** Adds {@code offsetNanos} to the real-time clock at once (Linux ADJ_SETOFFSET). */
     void step(long offsetNanos) throws ClockException;
 

@@ -238,10 +238,12 @@ class MainTest {
     static final class FakeClock implements SystemClock {
         final List<Long> steps = Collections.synchronizedList(new ArrayList<>());
         ClockException refuse;
+        /** What the clock reads, ns since 1970 (2023-11-14 unless a test sets it). */
+        volatile long realtimeNanos = 1_700_000_000_000_000_000L;
 
         @Override
         public long realtimeNanos() {
-            return 1_700_000_000_000_000_000L;
+            return realtimeNanos;
         }
 
         @Override
@@ -374,6 +376,29 @@ class MainTest {
         assertTrue(p.syslog.contains("ERR leap-seconds file " + fifo + " unreadable: not a regular file (a FIFO); no leap"
                 + " seconds will be announced"), p.syslog.toString());
         assertEquals("NOTICE stopped by SIGTERM", p.syslog.get(p.syslog.size() - 1));
+    }
+
+    /**
+     * Issue 12: the file shipped until Bulletin C 72 (expired 2026-06-28) is one WARNING at start, before the
+     * first measurement, and the daemon runs on. The fake clock reads 2026-12-06, past the expiry.
+     */
+    @Test
+    void anExpiredLeapSecondsFileIsAWarningAtStart() throws Exception {
+        Path expired = Path.of("test-fixtures/leap/leap-seconds-expired-2026-06-28.list").toAbsolutePath();
+        FakePlatform p = new FakePlatform();
+        p.clock.realtimeNanos = java.time.Instant.parse("2026-12-06T03:00:00Z").getEpochSecond() * 1_000_000_000L;
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> status = ex.submit(() -> run(p, "-H", "m", "--leap-seconds", expired.toString()));
+            assertTrue(p.measured.await(20, TimeUnit.SECONDS), "the daemon measures");
+            List<String> atFirstMeasurement = List.copyOf(p.syslog);
+            p.signals.get("TERM").run();
+            assertEquals(0, status.get(10, TimeUnit.SECONDS));
+            assertTrue(atFirstMeasurement.contains("WARNING leap-seconds file " + expired
+                    + " expired on 2026-06-28; no leap seconds will be announced"), atFirstMeasurement.toString());
+        } finally {
+            ex.shutdownNow();
+        }
     }
 
     @Test

@@ -39,6 +39,7 @@ class OnceInteropTest {
                     break;
                 }
                 assertTrue(chronyd.alive(), "chronyd exited: " + chronyd.output());
+                Thread.sleep(200);   // a port not yet bound fails at once (ICMP port unreachable)
             }
             Matcher m = line(r);
             assertEquals(2.5, Double.parseDouble(m.group(1)), TOLERANCE_SECONDS, r.out());
@@ -58,6 +59,25 @@ class OnceInteropTest {
             assertEquals("127.0.0.1", m.group(4));
             assertTrue(!r.err().contains("no date"), "inetd must have given the date: " + r.err());
         }
+    }
+
+    /**
+     * Issue 12: with the default -t, -T and -w a closed port took 16–31 s to report; its ICMP port
+     * unreachable now ends the measurement at the first trial. The limit holds the JVM's start.
+     */
+    @Test
+    @Timeout(60)
+    void aClosedPortIsReportedAtOnceAsPortUnreachable() throws Exception {
+        int port = ExternalServer.freeUdpPort();
+        long start = System.nanoTime();
+        Result r = TimeslaveProcess.run(List.of("--once", "-H", "sntp:127.0.0.1:" + port));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1, r.status(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("timeslave: sntp:127.0.0.1:" + port + ": port unreachable: sntp:127.0.0.1:" + port
+                + " (ICMP, after 1 trial)"), r.err());
+        assertTrue(tookMillis < 8_000, tookMillis + " ms");
+        System.out.println("--once against a closed port: " + tookMillis + " ms, " + r.err().strip());
     }
 
     @Test

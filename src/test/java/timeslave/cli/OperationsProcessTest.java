@@ -59,6 +59,16 @@ class OperationsProcessTest {
                 assertTrue(tracking.startsWith("0\nReference            : sntp:127.0.0.1:" + port + "\n"), tracking);
                 assertTrue(tracking.contains("Synchronised         : yes"), tracking);
                 assertTrue(tracking.contains("Mode                 : measure only (-m)"), tracking);
+                // issue 12: what --serve-ntp would send; under -m (without --serve-unsynchronised) that is
+                // "unsynchronised": stratum 16, reference ID 0
+                assertTrue(tracking.contains("Stratum              : 16 (unsynchronised)\n"), tracking);
+                assertTrue(tracking.contains("Reference ID         : 00000000\n"), tracking);
+                assertTrue(tracking.contains("Root delay           : 0.000000000 seconds\n"), tracking);
+                assertTrue(tracking.matches("(?s).*Root dispersion      : 0\\.\\d{9} seconds\n.*"), tracking);
+                assertTrue(tracking.contains("Serving NTP          : no"), tracking);
+                String json = ctl(socket, "--json", "tracking");
+                assertTrue(json.matches("(?s)0\n\\{.*\"stratum\":16,\"reference_id\":\"00000000\",\"root_delay_seconds\":0,"
+                        + "\"root_dispersion_seconds\":[0-9.]+,\"serving_ntp\":false\\}\n"), json);
                 String sources = ctl(socket, "-c", "sources");
                 assertTrue(sources.startsWith("0\nsntp:127.0.0.1:" + port + ",selected,"), sources);
 
@@ -81,6 +91,48 @@ class OperationsProcessTest {
                 assertEquals(0, ts.waitFor(30));
             }
             assertTrue(!Files.exists(socket), "the socket is removed when the daemon stops");
+        }
+    }
+
+    /**
+     * Issue 12: tracking's stratum and reference ID are those our NTP server puts in its replies
+     * (--serve-unsynchronised, so -m serves them), and root delay and dispersion are shown with them.
+     */
+    @Test
+    @Timeout(120)
+    void trackingShowsTheHeaderTheNtpServerSends() throws Exception {
+        Path cd = Files.createDirectory(dir.resolve("chronyd"));
+        int port = ExternalServer.freeUdpPort();
+        int ntp = ExternalServer.freeUdpPort();
+        try (ExternalServer chronyd = ExternalServer.chronyd(cd, port, null)) {
+            Path socket = dir.resolve("run/timeslave.sock");
+            try (TimeslaveProcess ts = TimeslaveProcess.start(List.of("-B", "-m", "-r", "5", "-H", "sntp:127.0.0.1:" + port,
+                    "--serve-ntp", "127.0.0.1:" + ntp, "--serve-unsynchronised", "--control", socket.toString(),
+                    "--syslog", "none"))) {
+                ts.next("started", 30);
+                String wait = ctl(socket, "waitsync", "60", "0.01");
+                assertTrue(wait.startsWith("0\n"), wait + ts.seen());
+                timeslave.ref.sntp.NtpPacket reply;
+                try (java.net.DatagramSocket c = new java.net.DatagramSocket()) {
+                    c.setSoTimeout(5_000);
+                    byte[] req = timeslave.ref.sntp.NtpPacket.request(42);
+                    c.send(new java.net.DatagramPacket(req, req.length, java.net.InetAddress.getLoopbackAddress(), ntp));
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1024], 1024);
+                    c.receive(p);
+                    reply = timeslave.ref.sntp.NtpPacket.decodeReply(java.util.Arrays.copyOf(p.getData(), p.getLength()), 42);
+                }
+                String tracking = ctl(socket, "tracking");
+                System.out.println("timeslave-ctl tracking while serving:\n" + tracking);
+                assertTrue(reply.stratum() >= 2 && reply.stratum() < 16, "served stratum " + reply.stratum());
+                assertTrue(tracking.contains("Stratum              : " + reply.stratum() + "\n"), reply + "\n" + tracking);
+                assertEquals(0x7F000001, reply.referenceId());
+                assertTrue(tracking.contains("Reference ID         : 7F000001 (127.0.0.1)\n"), tracking);
+                assertTrue(tracking.contains("Root delay           : 0.000000000 seconds\n"), tracking);
+                assertTrue(tracking.matches("(?s).*Root dispersion      : 0\\.\\d{9} seconds\n.*"), tracking);
+                assertTrue(tracking.contains("Serving NTP          : yes\n"), tracking);
+                String csv = ctl(socket, "-c", "tracking").strip();
+                assertTrue(csv.matches("(?s)0\n.*," + reply.stratum() + ",7F000001,0,[0-9.]+,true"), csv);
+            }
         }
     }
 

@@ -235,6 +235,12 @@ class OptionsParserTest {
         "-H m --max-rate 100|--max-rate 100: max-rate must not be shorter than -r 210",
         "-H m -r 600 --max-rate 5m|--max-rate 5m: max-rate must not be shorter than -r 600",
         "-H m --max-rate 1d --max-rate 2d|--max-rate given more than once",
+        "-H m --adaptive-rate 64|--adaptive-rate 64: adaptive-rate must be MIN:MAX, seconds from 5 to 86400, MIN not above MAX",
+        "-H m --adaptive-rate 4:64|--adaptive-rate 4:64: adaptive-rate must be MIN:MAX, seconds from 5 to 86400, MIN not above MAX",
+        "-H m --adaptive-rate 64:86401|--adaptive-rate 64:86401: adaptive-rate must be MIN:MAX, seconds from 5 to 86400, MIN not above MAX",
+        "-H m --adaptive-rate 1024:64|--adaptive-rate 1024:64: adaptive-rate must be MIN:MAX, seconds from 5 to 86400, MIN not above MAX",
+        "-H m --adaptive-rate 64:1k|--adaptive-rate 64:1k: adaptive-rate must be MIN:MAX, seconds from 5 to 86400, MIN not above MAX",
+        "-H m --adaptive-rate 64:1024 --max-rate 1d|--adaptive-rate cannot be used with --max-rate",
         "-H m -w 0|-w 0: icmp-wait must be from 0.001 to 40 seconds",
         "-H m -w 41|-w 41: icmp-wait must be from 0.001 to 40 seconds",
         "-H m -w 0.0000000001|-w 0.0000000001: icmp-wait must be from 0.001 to 40 seconds",
@@ -513,6 +519,17 @@ class OptionsParserTest {
                 .forcedYear(), "-y wins over a file year");
         assertEquals(OptionalInt.empty(), run("-H", "m").referenceConfig(OptionalInt.of(2025)).forcedYear(),
                 "without -Y the file's year is not used");
+    }
+
+    @Test
+    void adaptiveRateTakesMinAndMaxSecondsAndReachesTheSettings() throws UsageException {
+        assertEquals(0, run("-H", "m").settings(1).adaptiveMaxNanos(), "none: -r alone");
+        Options o = run("-H", "m", "-r", "64", "--adaptive-rate", "64:1024");
+        assertEquals(64_000_000_000L, o.settings(1).adaptiveMinNanos());
+        assertEquals(1_024_000_000_000L, o.settings(1).adaptiveMaxNanos());
+        assertEquals(64_000_000_000L, o.settings(1).rateNanos());
+        assertTrue(o.describe().contains(" --adaptive-rate 64:1024"), o.describe());
+        assertEquals(16_500_000_000L, run("-H", "m", "--adaptive-rate", "16.5:16.5").adaptiveMaxNanos());
     }
 
     @Test

@@ -96,6 +96,35 @@ class ControlServerTest {
         assertEquals("no server is running\n", s.out());
     }
 
+    /** Issue 12: tracking carries the served header the daemon hands the control server, in every form. */
+    @Test
+    void trackingShowsStratumReferenceIdRootDelayAndDispersion() throws Exception {
+        Served header = new Served(false, 0, 2, 0xC0000201, 0, 0.0005);
+        ServerStats withHeader = new ServerStats() {
+            @Override
+            public List<Counter> counters() {
+                return List.of();
+            }
+
+            @Override
+            public Served served() {
+                return header;
+            }
+        };
+        server = ControlServer.start(dir.resolve("run/timeslave.sock"), status::get, withHeader, fake, log);
+        Run t = ctl("tracking");
+        assertEquals(0, t.status(), t.err());
+        assertTrue(t.out().contains("Stratum              : 2\n"), t.out());
+        assertTrue(t.out().contains("Reference ID         : C0000201 (192.0.2.1)\n"), t.out());
+        assertTrue(t.out().contains("Root delay           : 0.000000000 seconds\n"), t.out());
+        assertTrue(t.out().contains("Root dispersion      : 0.000500000 seconds\n"), t.out());
+        Run c = ctl("-c", "tracking");
+        assertTrue(c.out().strip().endsWith(",2,C0000201,0,0.0005,false"), c.out());
+        Run j = ctl("--json", "tracking");
+        assertTrue(j.out().contains("\"stratum\":2,\"reference_id\":\"C0000201\",\"root_delay_seconds\":0,"
+                + "\"root_dispersion_seconds\":0.0005,\"serving_ntp\":false"), j.out());
+    }
+
     /** The test runs as root (the only user allowed to change anything); refusal is checked through the same answer code. */
     @Test
     void readWriteCommandsAreForRootOnly() throws Exception {

@@ -47,6 +47,28 @@ class MetricsTest {
         assertTrue(!m.contains("# EOF"), "the classic format has no EOF line");
     }
 
+    /** Issue 12: the served (or would-be served) stratum, root delay and dispersion are gauges. */
+    @Test
+    void stratumRootDelayAndDispersionAreGauges() {
+        ServerStats withHeader = new ServerStats() {
+            @Override
+            public List<Counter> counters() {
+                return List.of();
+            }
+
+            @Override
+            public Served served() {
+                return new Served(true, 0, 3, 0x7F000001, 0.25, 0.0005);
+            }
+        };
+        String m = Metrics.format(Snapshots.synced(), withHeader, "v", false);
+        assertTrue(m.contains("# TYPE timeslave_stratum gauge\ntimeslave_stratum 3\n"), m);
+        assertTrue(m.contains("\ntimeslave_root_delay_seconds 0.25\n"), m);
+        assertTrue(m.contains("\ntimeslave_root_dispersion_seconds 0.0005\n"), m);
+        assertTrue(!Metrics.format(Snapshots.synced(), ServerStats.NONE, "v", false).contains("timeslave_stratum"),
+                "no header known (tests, --once): no stratum");
+    }
+
     @Test
     void unknownValuesAreInfinityOrNaNAsThePrometheusFormatSpells() {
         String m = Metrics.format(Snapshots.starting(), ServerStats.NONE, "v", false);

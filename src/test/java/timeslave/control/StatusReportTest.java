@@ -3,6 +3,7 @@ package timeslave.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import timeslave.core.Status;
 
@@ -33,7 +34,39 @@ class StatusReportTest {
         assertEquals("1780000000.5", f[3]);
         assertEquals("-0.000012345", f[4]);
         assertEquals("12.3454", f[7]);
-        assertEquals(19 + Status.REJECT_REASONS.size(), f.length);
+        assertEquals(19 + Status.REJECT_REASONS.size() + 5, f.length);
+        assertEquals(List.of("", "", "", "", ""), List.of(f).subList(f.length - 5, f.length),
+                "stratum to serving_ntp, last and empty when the served header is unknown");
+    }
+
+    /** Issue 12: stratum, reference ID, root delay and dispersion as served (or as --serve-ntp would). */
+    @Test
+    void trackingShowsTheServedHeaderInEveryForm() {
+        Served ntp = new Served(true, 0, 3, 0x7F000001, 0, 3 / 65536.0);
+        String t = StatusReport.tracking(Snapshots.synced(), ntp, StatusReport.Format.TEXT);
+        assertTrue(t.contains("Stratum              : 3\n"), t);
+        assertTrue(t.contains("Reference ID         : 7F000001 (127.0.0.1)\n"), t);
+        assertTrue(t.contains("Root delay           : 0.000000000 seconds\n"), t);
+        assertTrue(t.contains("Root dispersion      : 0.000045776 seconds\n"), t);
+        assertTrue(t.contains("Serving NTP          : yes\n"), t);
+        String[] f = Ctl.csvFields(StatusReport.tracking(Snapshots.synced(), ntp, StatusReport.Format.CSV).strip())
+                .toArray(new String[0]);
+        assertEquals(List.of("3", "7F000001", "0", "0.0000457763671875", "true"),
+                List.of(f).subList(f.length - 5, f.length));
+        String j = StatusReport.tracking(Snapshots.synced(), ntp, StatusReport.Format.JSON);
+        assertTrue(j.contains(",\"stratum\":3,\"reference_id\":\"7F000001\",\"root_delay_seconds\":0,"
+                + "\"root_dispersion_seconds\":0.0000457763671875,\"serving_ntp\":true}"), j);
+
+        Served receiver = new Served(false, 3, 16, NtpLetters.GPS, 0, 16);
+        String r = StatusReport.tracking(Snapshots.starting(), receiver, StatusReport.Format.TEXT);
+        assertTrue(r.contains("Stratum              : 16 (unsynchronised)\n"), r);
+        assertTrue(r.contains("Reference ID         : 47505300 (GPS)\n"), r);
+        assertTrue(r.contains("Serving NTP          : no (stratum to root dispersion: what --serve-ntp would send)\n"), r);
+    }
+
+    /** "GPS" as a reference ID: the letters, NUL-padded, big-endian. */
+    private static final class NtpLetters {
+        static final int GPS = 'G' << 24 | 'P' << 16 | 'S' << 8;
     }
 
     @Test

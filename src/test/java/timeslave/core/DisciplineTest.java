@@ -20,7 +20,7 @@ class DisciplineTest {
     }
 
     static Estimate estimate(long mono, double offset, double offsetSd, double freq, double freqSd) {
-        return new Estimate(mono, offset, offsetSd, freq, freqSd, freqSd * 4, offsetSd, 10);
+        return new Estimate(mono, offset, offsetSd, freq, freqSd, freqSd * 4, offsetSd, 10, 0);
     }
 
     @Test
@@ -65,6 +65,21 @@ class DisciplineTest {
         d.endSlew(end);
         assertEquals(d.timetrimNsPerSec(), clock.frequency, 1e-9);
         assertEquals(d.timetrimNsPerSec(), changes.totalFrequencyDelta(), 1e-6);
+    }
+
+    /**
+     * An offset equal to its standard error, measured every 16 s, is slewed away over one interval:
+     * the filter's estimate is already its best guess (a Kalman tracker), and spreading it over three
+     * intervals, as chrony's corrtimeratio does for its noisier estimates, only made the clock lag it
+     * (issue 13 grid, 10 seeds: Gamma jitter 8.8 -> 8.4 µs RMS, LAN 1.5 -> 1.4).
+     */
+    @Test
+    void anOffsetOfOneStandardErrorIsSlewedAwayOverOneInterval() throws Exception {
+        Discipline d = discipline(0, true);
+        d.start(clock.mono);
+        long now = clock.mono;
+        d.update(estimate(now, 20_000, 20_000, 0, 1), true, now, 16 * SEC);
+        assertEquals(16.0, (d.slewEndMono() - now) / 1e9, 1e-3);
     }
 
     @Test

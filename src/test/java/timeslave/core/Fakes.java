@@ -21,6 +21,13 @@ final class Fakes {
         final List<String> writes = new ArrayList<>();
         /** Every step as {monotonic time, step}, ns. */
         final List<long[]> steps = new ArrayList<>();
+        /** Declares realtime − monotonic moved by steps alone (true of this fake unless a test applies frequency). */
+        boolean stepsAlone;
+
+        @Override
+        public boolean stepsAloneMoveRealtimeAgainstMonotonic() {
+            return stepsAlone;
+        }
 
         @Override
         public long realtimeNanos() {

@@ -28,6 +28,9 @@ class SlaveTest {
         Slave slave;
         /** The clock's realtime runs at the frequency it was set to (for masters that follow a time of their own). */
         boolean applyFrequency;
+        /** Someone else steps the clock by {@code externalStepNanos} during wait number {@code externalStepAtWait}. */
+        int externalStepAtWait = -1;
+        long externalStepNanos;
 
         @Override
         public boolean waitUntil(long deadline) {
@@ -38,6 +41,9 @@ class SlaveTest {
             long d = Math.max(deadline - clock.mono, 0);
             clock.mono += d;
             clock.realtime += d + (applyFrequency ? Math.round(d * clock.frequency / 1e9) : 0);
+            if (waits == externalStepAtWait) {
+                clock.realtime += externalStepNanos;
+            }
             return false;
         }
 

@@ -86,6 +86,11 @@ final class SeedCorpus {
                 "-P timetrim -Y -m -dd -B -q -Q -w 0.5 -W 4 -t 3 -T 12 -r 64 --max-rate 90d -p time -D 500000 -i -120",
                 "--syslog none --step-threshold 0.128 --leap-seconds leap-seconds.list --leap smear --panic 600",
                 "").getBytes(StandardCharsets.US_ASCII));
+        for (Path f : list(Path.of("src/main/resources/timeslave/scenarios"))) {
+            if (f.getFileName().toString().endsWith(".scenario")) {
+                put(m, "ScenarioFileFuzzTest", "parse", f.getFileName().toString(), read(f));
+            }
+        }
         return m;
     }
 

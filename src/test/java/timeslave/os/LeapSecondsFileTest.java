@@ -16,8 +16,8 @@ import timeslave.log.Priority;
 
 /** Which leap-seconds file the daemon uses, and the one line it logs when it has none. */
 class LeapSecondsFileTest {
-    /** The IERS file in the repository: last leap 2017, expires 2026-06-28. */
-    static final Path IERS_2025 = Path.of("etc/leap-seconds.list");
+    /** The file in the repository: last leap 2017, last update 2026-07-06 (Bulletin C 72), expires 2027-06-28. */
+    static final Path IERS_2026 = Path.of("etc/leap-seconds.list");
     /** The 2015 file of PROTOCOLS.md §7.2 (expires 2016-12-28), as LeapSecondsTest builds it. */
     static final String FILE_2015 = String.join("\n", "#$\t3629404800", "#@\t3691872000",
             "2272060800 10", "2287785600 11", "2303683200 12", "2335219200 13", "2366755200 14", "2398291200 15",
@@ -45,9 +45,9 @@ class LeapSecondsFileTest {
 
     @Test
     void theGivenFileIsUsedQuietly() {
-        LeapPlanner.Table t = LeapSecondsFile.load(IERS_2025, null, log);
-        assertEquals(IERS_2025.toString(), t.file());
-        assertEquals(3_991_593_600L - 2_208_988_800L, t.seconds().expiresPosixSeconds());
+        LeapPlanner.Table t = LeapSecondsFile.load(IERS_2026, null, log);
+        assertEquals(IERS_2026.toString(), t.file());
+        assertEquals(4_023_129_600L - 2_208_988_800L, t.seconds().expiresPosixSeconds());
         assertEquals(List.of(), lines);
     }
 
@@ -77,17 +77,17 @@ class LeapSecondsFileTest {
     @Test
     void theFallbackServesWhenTheDefaultIsMissingOrOlder() throws IOException {
         Path old = Files.writeString(dir.resolve("old.list"), FILE_2015);
-        LeapPlanner.Table t = LeapSecondsFile.load(old, IERS_2025, log);
-        assertEquals(IERS_2025.toString(), t.file());
-        assertEquals(List.of("INFO leap-seconds file " + IERS_2025 + " used (expires 2026-06-28): " + old
+        LeapPlanner.Table t = LeapSecondsFile.load(old, IERS_2026, log);
+        assertEquals(IERS_2026.toString(), t.file());
+        assertEquals(List.of("INFO leap-seconds file " + IERS_2026 + " used (expires 2027-06-28): " + old
                 + " expires 2016-12-28"), lines);
         lines.clear();
         Path missing = dir.resolve("missing.list");
-        assertEquals(IERS_2025.toString(), LeapSecondsFile.load(missing, IERS_2025, log).file());
-        assertEquals(List.of("INFO leap-seconds file " + IERS_2025 + " used (expires 2026-06-28): " + missing
+        assertEquals(IERS_2026.toString(), LeapSecondsFile.load(missing, IERS_2026, log).file());
+        assertEquals(List.of("INFO leap-seconds file " + IERS_2026 + " used (expires 2027-06-28): " + missing
                 + " is missing"), lines);
         lines.clear();
-        assertEquals(IERS_2025.toString(), LeapSecondsFile.load(IERS_2025, old, log).file(), "an older fallback is not used");
+        assertEquals(IERS_2026.toString(), LeapSecondsFile.load(IERS_2026, old, log).file(), "an older fallback is not used");
         assertEquals(List.of(), lines);
     }
 
@@ -112,8 +112,8 @@ class LeapSecondsFileTest {
     @Test
     void aFifoAsTheFallbackIsPassedOver() throws Exception {
         Path fifo = HostileFiles.fifo(dir.resolve("fallback.list"));
-        LeapPlanner.Table t = HostileFiles.withoutHanging(fifo, () -> LeapSecondsFile.load(IERS_2025, fifo, log));
-        assertEquals(IERS_2025.toString(), t.file());
+        LeapPlanner.Table t = HostileFiles.withoutHanging(fifo, () -> LeapSecondsFile.load(IERS_2026, fifo, log));
+        assertEquals(IERS_2026.toString(), t.file());
         assertEquals(List.of(), lines);
     }
 

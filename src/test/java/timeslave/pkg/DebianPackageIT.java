@@ -60,6 +60,9 @@ class DebianPackageIT {
                 "./usr/bin/timeslave-ctl -rwxr-xr-x", "./usr/bin/timeslave-plot -rwxr-xr-x",
                 "./usr/share/man/man8/timeslave.8 -rw-r--r--", "./usr/share/man/man8/timeslave-ctl.8 -rw-r--r--",
                 "./usr/share/man/man8/timeslave-conf.8 -rw-r--r--", "./usr/share/man/man1/timeslave-plot.1 -rw-r--r--",
+                "./usr/share/man/man5/timeslave-scenario.5 -rw-r--r--",
+                "./usr/share/timeslave/scenarios/path100-adaptive.scenario -rw-r--r--",
+                "./usr/share/timeslave/scenarios/benchmark.list -rw-r--r--",
                 "./lib/systemd/system/timeslave.service -rw-r--r--",
                 "./etc/timeslave/timeslave.options -rw-r--r--", "./etc/timeslave/leap-seconds.list -rw-r--r--",
                 "./var/lib/timeslave/ drwxr-xr-x")) {

@@ -58,6 +58,13 @@ class ClockBoundSegmentTest {
             b = read(p);
             assertEquals(2, b.getInt(68), "-m: FreeRunning, the bound still holds");
             assertEquals(2_600_000_000L, b.getLong(48));
+
+            w.clockState(ClockState.disrupted(t.mono));
+            b = read(p);
+            assertEquals(3, b.getInt(68), "issue 12: stepped by someone else, Disrupted until a new bound");
+            assertEquals(0, b.getLong(48));
+            w.clockState(ClockState.UNKNOWN);
+            assertEquals(0, read(p).getInt(68), "no bound yet is Unknown");
         }
     }
 

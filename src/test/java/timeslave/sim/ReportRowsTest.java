@@ -50,4 +50,15 @@ class ReportRowsTest {
         assertTrue(o.out().contains("at or under their targets") || o.out().contains("missed a target"), o.out());
         assertTrue(SimulateTest.simulate("--report", "no-such-row").status() == 2);
     }
+
+    @Test
+    void adaptiveReportPutsEachAdaptiveRowBelowItsFixedRow() {
+        SimulateTest.Output o = SimulateTest.simulate("--report", "adaptive", "--seeds", "1", "--seconds", "8000");
+        assertTrue(o.status() == 0, o.err());
+        List<String> lines = o.out().lines().filter(l -> l.contains(" s x 1 ")).toList();
+        assertTrue(lines.size() >= 8, o.out());
+        assertTrue(lines.get(0).startsWith("path100 (adaptive) ") && lines.get(0).contains("660.0 s x 1"), o.out());
+        assertTrue(lines.get(1).startsWith("path100 (adaptive) --adaptive-rate") && lines.get(1).contains("64-1024 s x 1"),
+                o.out());
+    }
 }

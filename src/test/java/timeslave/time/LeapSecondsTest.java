@@ -87,7 +87,11 @@ class LeapSecondsTest {
         assertEquals(OptionalInt.of(37), ls.taiMinusUtcSeconds(jan2017));
         assertEquals(OptionalInt.of(26), ls.taiMinusUtcSeconds(Instant.parse("1992-06-02T08:06:43Z").getEpochSecond()));
         assertEquals(OptionalInt.empty(), ls.taiMinusUtcSeconds(0));
-        assertEquals(Instant.parse("2026-06-28T00:00:00Z").getEpochSecond(), ls.expiresPosixSeconds());
+        assertEquals(Instant.parse("2026-07-06T00:00:00Z").getEpochSecond(), ls.lastUpdatePosixSeconds(),
+                "IERS Bulletin C 72 of 6 July 2026");
+        assertEquals(Instant.parse("2027-06-28T00:00:00Z").getEpochSecond(), ls.expiresPosixSeconds(),
+                "no leap second at the end of December 2026: the list is valid to 28 June 2027");
+        assertEquals(OptionalInt.of(37), ls.taiMinusUtcSeconds(Instant.parse("2027-06-27T23:59:59Z").getEpochSecond()));
         assertFalse(ls.expiredAt(y2024));
         assertTrue(ls.expiredAt(ls.expiresPosixSeconds()));
     }

@@ -70,7 +70,15 @@ public final class TimeService implements AutoCloseable {
             long t1Mono = time.monotonicNanos();
             long deadline = t1Mono + waitNanos;
             UdpPort.Datagram d;
-            while ((d = udp.receive(deadline)) != null) {
+            while (true) {
+                try {
+                    d = udp.receive(deadline);
+                } catch (java.net.PortUnreachableException closed) {
+                    return tcp("udp port unreachable");   // nothing on the UDP port: ask TCP now
+                }
+                if (d == null) {
+                    break;
+                }
                 try {
                     if (!udp.fromServer(d.from())) {
                         throw new BadReply("wrong-source", "from " + d.from() + ", expected " + server);
@@ -92,7 +100,7 @@ public final class TimeService implements AutoCloseable {
                 }
             }
         }
-        return tcp();
+        return tcp("no answer over udp");
     }
 
     /**
@@ -100,7 +108,7 @@ public final class TimeService implements AutoCloseable {
      * bytes slowly, sends more, or never closes gives up nothing but that one wait. The reply is the 4 bytes
      * read by the deadline; a 5th byte before it makes the reply oversized.
      */
-    private Probe tcp() {
+    private Probe tcp(String udpFailure) {
         long deadlineMono = time.monotonicNanos() + waitNanos;
         try (Socket s = new Socket()) {
             int waitMillis = (int) Math.max(1, waitNanos / Epochs.NANOS_PER_MILLI);
@@ -134,7 +142,7 @@ public final class TimeService implements AutoCloseable {
                 n += r;
             }
             if (n == 0) {
-                lastFailure = "no answer over udp, tcp timed out";
+                lastFailure = udpFailure + ", tcp timed out";
                 return null;
             }
             if (n < TimeProtocol.MESSAGE_BYTES) {
@@ -143,9 +151,9 @@ public final class TimeService implements AutoCloseable {
             }
             return probe(Arrays.copyOf(buf, n), t1, t1Mono, t4, t4Mono);
         } catch (SocketTimeoutException e) {
-            lastFailure = "no answer over udp, tcp timed out";
+            lastFailure = udpFailure + ", tcp timed out";
         } catch (IOException e) {
-            lastFailure = "no answer over udp, tcp: " + e.getMessage();
+            lastFailure = udpFailure + ", tcp: " + e.getMessage();
         } catch (BadReply bad) {
             rejects.reject(bad);
             lastFailure = REFUSED_DATES.contains(bad.reason) ? "refusing the date: " + bad.detail : bad.getMessage();

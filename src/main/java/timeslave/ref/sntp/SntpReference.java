@@ -132,6 +132,10 @@ public final class SntpReference implements Reference {
                     break;
                 }
             }
+        } catch (java.net.PortUnreachableException e) {
+            String msg = "port unreachable: " + name + " (ICMP, after " + sent + (sent == 1 ? " trial)" : " trials)");
+            failures.failed(msg);
+            throw new MeasurementException(Kind.UNREACHABLE, msg, e);
         } catch (IOException e) {
             throw new MeasurementException(Kind.LOCAL, "network error talking to " + name + ": " + e.getMessage(), e);
         } finally {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import timeslave.os.KernelStampedUdpSocket;
@@ -27,6 +28,10 @@ import timeslave.time.TimeSource;
  * wake-up and system calls after arrival, receive-side delay that biases the offset by half of it
  * (issue 10 measured 60–70 µs of bias so on a User-Mode Linux guest). Kernel stamps are used only
  * when the {@link TimeSource} reads CLOCK_REALTIME itself ({@link TimeSource#kernelRealtime}).
+ *
+ * <p>A closed port on the server is reported as soon as its ICMP port unreachable arrives
+ * ({@link PortUnreachableException} from {@link #receive}), rather than after every probe's wait: the
+ * kernel socket queues ICMP errors although unconnected (the JDK's fallback socket does not, and times out).
  */
 public final class UdpPort implements AutoCloseable {
     /** Larger than any reply we accept, so an oversized reply is seen as such rather than cut. */
@@ -48,7 +53,11 @@ public final class UdpPort implements AutoCloseable {
         /** Sends; returns the kernel's transmit stamp (CLOCK_REALTIME) or {@link KernelStampedUdpSocket#NO_STAMP}. */
         long send(byte[] data, InetSocketAddress to) throws IOException;
 
-        /** One datagram within {@code timeoutMillis} (0: without waiting), or null. */
+        /**
+         * One datagram within {@code timeoutMillis} (0: without waiting), or null.
+         *
+         * @throws KernelStampedUdpSocket.Refused an ICMP port unreachable came back for a datagram sent
+         */
         KernelStampedUdpSocket.Received receive(int timeoutMillis) throws IOException;
 
         int localPort();
@@ -123,10 +132,20 @@ public final class UdpPort implements AutoCloseable {
         return lastSendKernelStamped;
     }
 
-    /** Discards datagrams already queued (left over from an earlier measurement), up to {@link #MAX_DRAIN}. */
+    /**
+     * Discards datagrams already queued (left over from an earlier measurement), up to {@link #MAX_DRAIN},
+     * and any port unreachable an earlier measurement drew.
+     */
     public int drain() throws IOException {
         int n = 0;
-        while (n < MAX_DRAIN && socket.receive(0) != null) {
+        while (n < MAX_DRAIN) {
+            try {
+                if (socket.receive(0) == null) {
+                    break;
+                }
+            } catch (KernelStampedUdpSocket.Refused stale) {
+                // drawn by an earlier probe: this measurement asks again
+            }
             n++;
         }
         return n;
@@ -135,13 +154,22 @@ public final class UdpPort implements AutoCloseable {
     /**
      * Waits until the monotonic deadline for one datagram from anyone; null on timeout.
      * A deadline already past still polls once without blocking (to drain).
+     *
+     * @throws PortUnreachableException an ICMP port unreachable came back from the server's address and
+     *                                   port: nothing listens there (its message names the server)
      */
     public Datagram receive(long deadlineMonoNanos) throws IOException {
-        KernelStampedUdpSocket.Received r;
+        KernelStampedUdpSocket.Received r = null;
         do {
             long remainingNanos = deadlineMonoNanos - time.monotonicNanos();
             int timeoutMillis = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (remainingNanos + 999_999) / 1_000_000));
-            r = socket.receive(timeoutMillis);
+            try {
+                r = socket.receive(timeoutMillis);
+            } catch (KernelStampedUdpSocket.Refused refused) {
+                if (fromServer(refused.destination)) {
+                    throw new PortUnreachableException("port unreachable: " + server);
+                }
+            }
         } while (r == null && time.monotonicNanos() < deadlineMonoNanos);
         if (r == null) {
             return null;

@@ -51,6 +51,20 @@ class TimeServiceTcpTest {
         }
     }
 
+    /** Issue 12: a closed UDP port (ICMP port unreachable) goes to TCP at once, not after three waits. */
+    @Test
+    void aClosedUdpPortGoesToTcpAtOnce() throws Exception {
+        InetSocketAddress closed = timeslave.ref.ClosedPort.udp(InetAddress.getLoopbackAddress());
+        Rejects rejects = new Rejects(log, "localhost");
+        try (TimeService ts = new TimeService("localhost", closed, 2_000_000_000L, OptionalInt.empty(), wall, log, rejects)) {
+            long start = System.nanoTime();
+            assertNull(ts.date());
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ts.lastFailure().startsWith("udp port unreachable, tcp: "), ts.lastFailure());
+            assertTrue(tookMillis < 1_500, tookMillis + " ms; one -W is 2000");
+        }
+    }
+
     @Test
     void oversizedTcpAnswerIsRejected() throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

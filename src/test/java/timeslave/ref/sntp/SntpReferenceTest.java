@@ -196,6 +196,31 @@ class SntpReferenceTest {
         }
     }
 
+    /**
+     * Issue 12: a closed port is reported by its ICMP port unreachable, at the first trial, instead of
+     * after -T trials of -w each (4 × 2 s here; `--once -H sntp:127.0.0.1:9` took 16–31 s). IPv4 and IPv6.
+     */
+    @Test
+    void aClosedPortIsUnreachableAtOnceNamingTheMaster() throws Exception {
+        ReferenceConfig slow = new ReferenceConfig(2, 4, 2_000_000_000L, 1_000_000_000L, 37, false,
+                "PST_WWV", OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+        for (java.net.InetAddress loopback : List.of(java.net.InetAddress.getByName("127.0.0.1"),
+                java.net.InetAddress.getByName("::1"))) {
+            ListLog lines = new ListLog(0);
+            try (SntpReference ref = new SntpReference("sntp:closed", timeslave.ref.ClosedPort.udp(loopback), slow, wall,
+                    lines)) {
+                long start = System.nanoTime();
+                MeasurementException e = assertThrows(MeasurementException.class, ref::measure);
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(MeasurementException.Kind.UNREACHABLE, e.kind);
+                assertEquals("port unreachable: sntp:closed (ICMP, after 1 trial)", e.getMessage(), loopback.toString());
+                assertTrue(tookMillis < 1_500, loopback + ": " + tookMillis + " ms, the -w of one trial is 2000");
+                assertEquals(List.of("NOTICE port unreachable: sntp:closed (ICMP, after 1 trial)"), lines.lines);
+                assertThrows(MeasurementException.class, ref::measure, "again at the next measurement");
+            }
+        }
+    }
+
     @Test
     void badPacketsFromTheRightServerAreCountedThenAGoodOneWins() throws Exception {
         try (FakeUdpServer server = new FakeUdpServer((n, req, reply) -> {

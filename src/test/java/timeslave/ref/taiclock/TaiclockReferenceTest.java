@@ -73,6 +73,24 @@ class TaiclockReferenceTest {
         }
     }
 
+    /** Issue 12: a closed port is its ICMP port unreachable at the first trial, not -T trials of -w. */
+    @Test
+    void aClosedPortIsUnreachableAtOnce() throws Exception {
+        ReferenceConfig slow = new ReferenceConfig(3, 6, 2_000_000_000L, 1_000_000_000L, 37, false,
+                "PST_WWV", OptionalInt.empty(), Path.of("etc/leap-seconds.list"));
+        try (TaiclockReference ref = new TaiclockReference("tai:closed",
+                timeslave.ref.ClosedPort.udp(java.net.InetAddress.getLoopbackAddress()), TaiScale.posixPlus10(), slow, wall,
+                log)) {
+            long start = System.nanoTime();
+            timeslave.time.MeasurementException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    timeslave.time.MeasurementException.class, ref::measure);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(timeslave.time.MeasurementException.Kind.UNREACHABLE, e.kind);
+            assertEquals("port unreachable: tai:closed (ICMP, after 1 trial)", e.getMessage());
+            assertTrue(tookMillis < 1_500, tookMillis + " ms; one -w is 2000");
+        }
+    }
+
     @Test
     void measuresATaiclockdOnAUtcMachine() throws Exception {
         try (FakeUdpServer server = taiclockd(TaiScale.posixPlus10());
