@@ -165,7 +165,8 @@ public final class BatchUdpSocket implements AutoCloseable {
         private final long nameAt;
         private final long controlAt;
         private final long dataAt;
-        private int received;
+        /** Headers the last receive filled, to be made ready again; all of them at first. */
+        private int used;
         private int replies;
 
         Batch(int size, int bufferBytes) {
@@ -182,6 +183,7 @@ public final class BatchUdpSocket implements AutoCloseable {
             block.clear();
             bb = block.getByteBuffer(0, block.size()).order(ByteOrder.nativeOrder());
             rx = block.share(rxAt);
+            used = size;
             tx = block.share(txAt);
             long base = Pointer.nativeValue(block);
             for (int i = 0; i < size; i++) {
@@ -208,20 +210,21 @@ public final class BatchUdpSocket implements AutoCloseable {
          */
         public int receive() throws IOException {
             replies = 0;
-            received = 0;
             if (shut) {
                 return -1;
             }
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < used; i++) {   // the kernel wrote these in only the headers it filled
                 int m = (int) (rxAt + (long) i * MMSGHDR_BYTES);
                 bb.putInt(m + 8, NAME_BYTES);           // msg_namelen
                 bb.putLong(m + 40, CONTROL_BYTES);      // msg_controllen
                 bb.putInt(m + 48, 0);                   // msg_flags
             }
+            used = 0;
             int n;
             try {
                 n = C.recvmmsg(fd, rx, size, MSG_WAITFORONE, null);
             } catch (LastErrorException e) {
+                used = size;   // make every header ready again, whatever the failed call left in them
                 if (shut) {
                     return -1;
                 }
@@ -233,7 +236,7 @@ public final class BatchUdpSocket implements AutoCloseable {
             if (shut) {
                 return -1;
             }
-            received = n;
+            used = n;
             return n;
         }
 
