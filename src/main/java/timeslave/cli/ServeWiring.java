@@ -5,6 +5,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import timeslave.core.Ensemble;
 import timeslave.core.LeapPlanner;
 import timeslave.log.Log;
 import timeslave.os.LeapSecondsFile;
@@ -60,16 +65,49 @@ final class ServeWiring {
     private static final double SHORT_UNITS_PER_SECOND = 65_536.0;
 
     /**
-     * RFC 5905's view of our master: a receiver, or an RFC 868, ICMP or TAICLOCK master, counts as
+     * RFC 5905's view of our upstream, asked at every reply. With one master, that master; with several
+     * (an {@link Ensemble}), the system peer: among the last round's truechimers, the one whose sample
+     * had the smallest error bound; while no round has chosen one, the one chosen last (at first, the
+     * first master given).
+     */
+    static Supplier<ServedClock.Upstream> upstream(Options o, Reference ref) {
+        if (ref instanceof Ensemble e && e.memberReferences().size() == o.masters().size()) {
+            List<Reference> refs = e.memberReferences();
+            List<ServedClock.Upstream> each = new ArrayList<>();
+            for (int i = 0; i < refs.size(); i++) {
+                each.add(upstream(o, o.masters().get(i), refs.get(i)));
+            }
+            AtomicInteger chosen = new AtomicInteger();
+            return () -> each.get(chosen.updateAndGet(previous -> systemPeer(e.lastRound(), previous)));
+        }
+        ServedClock.Upstream one = upstream(o, o.masters().get(0), ref);
+        return () -> one;
+    }
+
+    /** The index of the truechimer with the smallest error bound in {@code round}, else {@code previous}. */
+    static int systemPeer(List<Ensemble.Member> round, int previous) {
+        int best = previous;
+        long bestError = Long.MAX_VALUE;
+        for (int i = 0; i < round.size(); i++) {
+            Ensemble.Member m = round.get(i);
+            if (m.truechimer() && m.sample() != null && m.sample().errorNanos() < bestError) {
+                best = i;
+                bestError = m.sample().errorNanos();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * One master as RFC 5905 sees it: a receiver, or an RFC 868, ICMP or TAICLOCK master, counts as
      * stratum 1; an NTP master's stratum is what it last said. The reference ID is the master's IPv4
      * address (for IPv6 the first four bytes of the MD5 of the address), or a receiver's letters.
      */
-    static ServedClock.Upstream upstream(Options o, Reference ref) {
-        Options.Master first = o.masters().get(0);
-        if (first.serial()) {
+    static ServedClock.Upstream upstream(Options o, Options.Master master, Reference ref) {
+        if (master.serial()) {
             return ServedClock.Upstream.primary(NtpServerCodec.asciiId(o.clockType().equals("TT600") ? "GPS" : "WWV"));
         }
-        String spec = first.spec();
+        String spec = master.spec();
         boolean sntp = spec.startsWith("sntp:");
         String host = spec.matches("[a-z]+:.*") ? spec.substring(spec.indexOf(':') + 1) : spec;
         if (host.startsWith("[")) {

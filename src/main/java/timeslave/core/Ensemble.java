@@ -67,7 +67,7 @@ public final class Ensemble implements Reference {
     private final Log log;
     private final String name;
     private boolean disagreeing;
-    private List<Member> lastRound = List.of();
+    private volatile List<Member> lastRound = List.of();
     private double[] agreed;
 
     /**
@@ -105,6 +105,11 @@ public final class Ensemble implements Reference {
     /** The members' names, in the order given. */
     public List<String> memberNames() {
         return members.stream().map(m -> m.ref.name()).toList();
+    }
+
+    /** The members, in the order given. */
+    public List<Reference> memberReferences() {
+        return members.stream().map(m -> m.ref).toList();
     }
 
     /** Every member's part in the last round, in the order given. */

@@ -94,14 +94,21 @@ public final class StartupPages {
         return kb;
     }
 
-    /** Releases this process's start-up pages; one debug line says how much. Never fails the daemon. */
+    /**
+     * Releases this process's start-up pages; one debug line says how much ({@code log} null: says
+     * nothing, as before the log exists). Never fails the daemon.
+     */
     public static void release(Log log) {
         try {
             String smaps = Files.readString(Path.of("/proc/self/smaps"), StandardCharsets.ISO_8859_1);
             long kb = release(parse(smaps), NATIVE);
-            log.debug(1, "start-up pages released: " + kb / 1024 + " MB of read-only file mappings");
+            if (log != null) {
+                log.debug(1, "start-up pages released: " + kb / 1024 + " MB of read-only file mappings");
+            }
         } catch (IOException | RuntimeException | LinkageError e) {
-            log.debug(1, "start-up pages not released: " + e);
+            if (log != null) {
+                log.debug(1, "start-up pages not released: " + e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package timeslave.serve;
 
 import java.util.OptionalInt;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import timeslave.time.ClockState;
 import timeslave.time.Epochs;
 import timeslave.time.LeapSeconds;
@@ -26,7 +27,7 @@ public final class ServedClock implements ClockState.Listener {
     }
 
     private final TimeSource time;
-    private final Upstream upstream;
+    private final Supplier<Upstream> upstream;
     private final boolean serveUnsynchronised;
     private final int precisionLog2;
     private volatile ClockState state = ClockState.UNKNOWN;
@@ -44,6 +45,15 @@ public final class ServedClock implements ClockState.Listener {
      */
     public ServedClock(TimeSource time, Upstream upstream, LeapSeconds leapSeconds, boolean serveUnsynchronised,
                        int precisionLog2) {
+        this(time, () -> upstream, leapSeconds, serveUnsynchronised, precisionLog2);
+    }
+
+    /**
+     * As above, with an upstream that may change: with several masters, the one the daemon follows
+     * now (RFC 5905's system peer), asked at every reply.
+     */
+    public ServedClock(TimeSource time, Supplier<Upstream> upstream, LeapSeconds leapSeconds,
+                       boolean serveUnsynchronised, int precisionLog2) {
         this.time = time;
         this.upstream = upstream;
         this.leapSeconds = leapSeconds;
@@ -105,10 +115,11 @@ public final class ServedClock implements ClockState.Listener {
                     precisionLog2, 0, NtpServerCodec.nanosToShort(s.known() ? s.halfWidthNanos(monoNanos) : 16e9), 0,
                     referenceNtp64);
         }
-        int stratum = Math.min(MAX_STRATUM - 1, Math.max(1, upstream.stratum().getAsInt() + 1));
+        Upstream up = upstream.get();
+        int stratum = Math.min(MAX_STRATUM - 1, Math.max(1, up.stratum().getAsInt() + 1));
         double dispersion = s.halfWidthNanos(monoNanos) + Math.scalb(1e9, precisionLog2);
         return new NtpServerCodec.Header(leapIndicator(servedNanos(realNanos, monoNanos)), stratum, precisionLog2, 0,
-                NtpServerCodec.nanosToShort(dispersion), upstream.referenceId(), referenceNtp64);
+                NtpServerCodec.nanosToShort(dispersion), up.referenceId(), referenceNtp64);
     }
 
     /** TAI − UTC at a POSIX instant from the table, if known (for a true-TAI TAICLOCK label). */

@@ -45,6 +45,10 @@ public final class ServerStats {
         replies.increment();
     }
 
+    void replies(int n) {
+        replies.add(n);
+    }
+
     void kissOfDeath() {
         kissOfDeath.increment();
     }

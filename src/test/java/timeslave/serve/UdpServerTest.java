@@ -46,6 +46,47 @@ class UdpServerTest {
     }
 
     @Test
+    void theBatchedPathsIpv4CheckDropsTheSameSourcesWithoutAnAddressObject() throws Exception {
+        ServedClock c = clock(true);
+        c.clockState(new ClockState(false, time.mono, -1e6, 1e6, 0, 15_000));
+        try (UdpServer s = server(Protocol.ntp(c), RateLimiter.off(), c)) {
+            int loopback = 0x7F00_0001;
+            assertEquals(0, s.answerIpv4(NtpPacket.request(1), 48, loopback, 0, time.real, time.mono), "port 0");
+            for (int from : new int[] {0xFFFF_FFFF, 0xE000_0101, 0xEFFF_FFFF, 0}) {
+                assertEquals(0, s.answerIpv4(NtpPacket.request(1), 48, from, 123, time.real, time.mono),
+                        UdpServer.ipv4Text(from));
+            }
+            for (java.net.InetAddress b : UdpServer.broadcastAddresses()) {
+                if (b.getAddress().length == 4) {
+                    assertEquals(0, s.answerIpv4(NtpPacket.request(1), 48, UdpServer.ipv4(b), 123, time.real, time.mono),
+                            "this host's subnet broadcast " + b);
+                }
+            }
+            long broadcasts = UdpServer.broadcastAddresses().stream().filter(b -> b.getAddress().length == 4).count();
+            assertEquals(5 + broadcasts, s.stats().dropped(Drop.BAD_SOURCE));
+            assertEquals(48, s.answerIpv4(NtpPacket.request(1), 48, loopback, 123, time.real, time.mono));
+            assertEquals(0, s.answerIpv4(NtpPacket.request(1), 47, loopback, 123, time.real, time.mono));
+            assertEquals(1, log.lines.size());
+            assertTrue(log.lines.get(0).endsWith("truncated (47 bytes) from 127.0.0.1"), log.lines.get(0));
+        }
+    }
+
+    @Test
+    void anIpv4ClientHasOneBucketWhicheverPathItsRequestsTake() throws Exception {
+        ServedClock c = clock(true);
+        c.clockState(new ClockState(false, time.mono, -1e6, 1e6, 0, 15_000));
+        try (UdpServer s = server(Protocol.time(c), new RateLimiter(1, 4), c)) {
+            int replies = 0;
+            for (int i = 0; i < 10; i++) {
+                replies += (i % 2 == 0 ? s.answer(new byte[5], 0, CLIENT, time.real, time.mono)
+                        : s.answerIpv4(new byte[5], 0, 0x7F00_0001, 40_000, time.real, time.mono)) > 0 ? 1 : 0;
+            }
+            assertEquals(4, replies, "the burst of 4, shared by both paths");
+            assertEquals(6, s.stats().dropped(Drop.RATE_LIMITED));
+        }
+    }
+
+    @Test
     void unsynchronisedNtpSaysSoWhileRfc868AndTaiclockStaySilent() throws Exception {
         ServedClock c = clock(false);
         c.clockState(new ClockState(false, time.mono, -1e6, 1e6, 0, 15_000));
