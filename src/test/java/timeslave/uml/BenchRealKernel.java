@@ -11,13 +11,14 @@ import java.util.Locale;
 import timeslave.ref.ExternalServer;
 
 /**
- * Benchmark (run by scripts/bench-real-kernel, never by the test suite): timeslave and chronyd, one
- * after the other, each alone in a User-Mode Linux guest whose clock starts 0.5 s behind a master
- * running 50 ppm fast (chronyd -x under libfaketime on the host end of a tap), with the same packet
- * budget ({@code -r 16} against {@code minpoll 4 maxpoll 4}); on the bare tap and through a
- * {@link UdpRelay} adding 100 µs + exponential(100 µs) each way. The oracle ({@link GuestClock})
- * gives the truth: RMS, p99 and maximum |offset| after convergence, and the time to stay within 1 ms
- * and 100 µs.
+ * Benchmark (run by scripts/bench-real-kernel, never by the test suite): timeslave and chronyd at the
+ * same time, so under the same load, each alone in a User-Mode Linux guest on its own tap, whose clock
+ * starts 0.5 s behind its own master running 50 ppm fast (chronyd -x under libfaketime on the host end
+ * of the tap), with the same packet budget ({@code -r 16 -t 1} against {@code minpoll 4 maxpoll 4}:
+ * one request per 16 s after the start); on the bare tap and through a {@link UdpRelay} adding
+ * 100 µs + exponential(100 µs) each way. The oracle ({@link GuestClock}) gives the truth: RMS, p99 and
+ * maximum |offset| after convergence, the time to stay within 1 ms and 100 µs, and how often the
+ * daemon's reported sd and error bound covered its estimates' true error.
  *
  * <p>Arguments: {@code [--seconds N] [--from S] [--paths bare,relay]}.
  */
@@ -31,6 +32,66 @@ public final class BenchRealKernel {
     /** One run's figures, µs and s. */
     record Result(String who, String path, int readings, double meanUs, double rmsUs, double p99Us, double maxUs,
                   double to1msS, double to100usS, String note) {
+    }
+
+    /**
+     * How honest the daemon's reported spread was: of its estimates after convergence (loopstats lines), how many
+     * had the true offset within 3 reported sd, and how many inside the reported error bound.
+     */
+    record Coverage(int estimates, int within3Sd, int withinBound, double medianSdUs, double medianHalfWidthUs,
+                    double rmsErrorUs) {
+        String line() {
+            return String.format(Locale.ROOT, "estimates %d  within 3 sd %d (%.0f %%)  inside bound %d (%.0f %%)"
+                            + "  median sd %.1f us  median bound half-width %.1f us  RMS estimate error %.1f us",
+                    estimates, within3Sd, 100.0 * within3Sd / Math.max(1, estimates), withinBound,
+                    100.0 * withinBound / Math.max(1, estimates), medianSdUs, medianHalfWidthUs, rmsErrorUs);
+        }
+    }
+
+    /**
+     * Reads the daemon's loopstats (MJD SECONDS OFFSET FREQ SD SKEW LOG2 LO HI, offset = reference − local, s)
+     * and compares each estimate from guest time {@code fromGuestNanos} on with the truth, −(guest − master)
+     * at the same guest time.
+     */
+    static Coverage coverage(Path statsDir, Oracle o, long fromGuestNanos) throws IOException {
+        List<double[]> rows = new ArrayList<>();   // {sd, halfWidth, error}
+        int sd3 = 0;
+        int bound = 0;
+        if (Files.isDirectory(statsDir)) {
+            try (var files = Files.list(statsDir)) {
+                for (Path f : files.filter(x -> x.getFileName().toString().startsWith("loopstats.")).sorted().toList()) {
+                    for (String line : Files.readAllLines(f)) {
+                        String[] w = line.trim().split("\\s+");
+                        if (w.length < 9) {
+                            continue;
+                        }
+                        double guestS = (Long.parseLong(w[0]) - timeslave.stats.StatsWriter.MJD_OF_POSIX_EPOCH) * 86400.0
+                                + Double.parseDouble(w[1]);
+                        if (guestS * 1e9 < fromGuestNanos) {
+                            continue;
+                        }
+                        double est = Double.parseDouble(w[2]) * 1e9;
+                        double sd = Double.parseDouble(w[4]) * 1e9;
+                        double lo = Double.parseDouble(w[7]) * 1e9;
+                        double hi = Double.parseDouble(w[8]) * 1e9;
+                        double truth = -o.guestMinusMasterAtGuest(guestS);
+                        double err = est - truth;
+                        if (Math.abs(err) <= 3 * sd) {
+                            sd3++;
+                        }
+                        if (truth >= lo && truth <= hi) {
+                            bound++;
+                        }
+                        rows.add(new double[]{sd, (hi - lo) / 2, err});
+                    }
+                }
+            }
+        }
+        double[] sds = rows.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        double[] hws = rows.stream().mapToDouble(r -> r[1]).sorted().toArray();
+        double rmsErr = Math.sqrt(rows.stream().mapToDouble(r -> r[2] * r[2]).average().orElse(Double.NaN));
+        return new Coverage(rows.size(), sd3, bound, sds.length == 0 ? Double.NaN : sds[sds.length / 2] / 1e3,
+                hws.length == 0 ? Double.NaN : hws[hws.length / 2] / 1e3, rmsErr / 1e3);
     }
 
     public static void main(String[] args) throws Exception {
@@ -54,21 +115,46 @@ public final class BenchRealKernel {
                 seconds, from, TapMaster.FAKETIME);
         List<Result> results = new ArrayList<>();
         Path work = Files.createDirectories(Path.of("target", "bench-real-kernel"));
-        try (Tap tap = Tap.create(); TapMaster master = TapMaster.start(Files.createTempDirectory(work.toAbsolutePath(), "master"), tap, true)) {
+        List<String> whos = List.of("timeslave", "chronyd");
+        // Both at once, each in its own guest on its own tap with its own master (and relay): they share whatever
+        // load the machine has, which one after the other they did not.
+        try (Tap tapT = Tap.create(); Tap tapC = Tap.create();
+             TapMaster masterT = TapMaster.start(Files.createTempDirectory(work.toAbsolutePath(), "master"), tapT, true);
+             TapMaster masterC = TapMaster.start(Files.createTempDirectory(work.toAbsolutePath(), "master"), tapC, true)) {
+            Tap[] taps = {tapT, tapC};
+            TapMaster[] masters = {masterT, masterC};
             for (String path : paths) {
-                UdpRelay relay = path.equals("relay")
-                        ? new UdpRelay(new InetSocketAddress(tap.hostIp, 0), master.address(), BASE_NANOS, JITTER_MEAN_NANOS, 1)
-                        : null;
+                UdpRelay[] relays = new UdpRelay[2];
                 try {
-                    InetSocketAddress to = relay != null ? relay.address() : master.address();
-                    for (String who : List.of("timeslave", "chronyd")) {
-                        Result r = run(who, path, tap, master, to, seconds, from);
+                    List<java.util.concurrent.Future<Result>> runs = new ArrayList<>();
+                    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                    String loadBefore = load();
+                    for (int k = 0; k < 2; k++) {
+                        if (path.equals("relay")) {
+                            relays[k] = new UdpRelay(new InetSocketAddress(taps[k].hostIp, 0), masters[k].address(), BASE_NANOS,
+                                    JITTER_MEAN_NANOS, 1 + k);
+                        }
+                        InetSocketAddress to = relays[k] != null ? relays[k].address() : masters[k].address();
+                        String who = whos.get(k);
+                        Tap tap = taps[k];
+                        TapMaster master = masters[k];
+                        UdpRelay relay = relays[k];
+                        int secs = seconds;
+                        int fromS = from;
+                        runs.add(pool.submit(() -> run(who, path, tap, master, to, secs, fromS, relay)));
+                    }
+                    for (var f : runs) {
+                        Result r = f.get();
                         results.add(r);
                         print(r);
                     }
+                    pool.shutdown();
+                    System.out.printf(Locale.ROOT, "# %s: load average before %s, after %s%n", path, loadBefore, load());
                 } finally {
-                    if (relay != null) {
-                        relay.close();
+                    for (UdpRelay relay : relays) {
+                        if (relay != null) {
+                            relay.close();
+                        }
                     }
                 }
             }
@@ -83,30 +169,107 @@ public final class BenchRealKernel {
         }
     }
 
+    /**
+     * What the path did to the daemon's own samples from guest time {@code fromGuestNanos} on: each one's
+     * offset (reference − local) against the truth at its time, for the half with the least delay and for
+     * the rest, with the delay in excess of the least. timeslave's from peerstats (ms resolution), chronyd's
+     * from its measurements.log (1 s resolution; its offset is local − reference).
+     */
+    static String sampleErrors(Path scratch, String who, Oracle o, long fromGuestNanos) throws IOException {
+        List<double[]> rows = new ArrayList<>();   // {excess-less delay, error}, ns
+        if (who.equals("timeslave")) {
+            Path stats = scratch.resolve("stats");
+            if (Files.isDirectory(stats)) {
+                try (var files = Files.list(stats)) {
+                    for (Path f : files.filter(x -> x.getFileName().toString().startsWith("peerstats.")).sorted().toList()) {
+                        for (String line : Files.readAllLines(f)) {
+                            String[] w = line.trim().split("\\s+");
+                            if (w.length < 6) {
+                                continue;
+                            }
+                            double guestS = (Long.parseLong(w[0]) - timeslave.stats.StatsWriter.MJD_OF_POSIX_EPOCH) * 86400.0
+                                    + Double.parseDouble(w[1]);
+                            if (guestS * 1e9 >= fromGuestNanos) {
+                                rows.add(new double[]{Double.parseDouble(w[5]) * 1e9,
+                                        Double.parseDouble(w[4]) * 1e9 + o.guestMinusMasterAtGuest(guestS)});
+                            }
+                        }
+                    }
+                }
+            }
+        } else if (Files.exists(scratch.resolve("measurements.log"))) {
+            for (String line : Files.readAllLines(scratch.resolve("measurements.log"))) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length < 13 || !Character.isDigit(w[0].charAt(0))) {
+                    continue;
+                }
+                double guestS = java.time.LocalDateTime.parse(w[0] + "T" + w[1]).toEpochSecond(java.time.ZoneOffset.UTC);
+                if (guestS * 1e9 >= fromGuestNanos) {
+                    rows.add(new double[]{Double.parseDouble(w[12]) * 1e9,
+                            -Double.parseDouble(w[11]) * 1e9 + o.guestMinusMasterAtGuest(guestS)});
+                }
+            }
+        }
+        if (rows.size() < 4) {
+            return rows.size() + " samples";
+        }
+        double least = rows.stream().mapToDouble(r -> r[0]).min().orElseThrow();
+        double[] delays = rows.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        double median = delays[delays.length / 2];
+        List<double[]> low = rows.stream().filter(r -> r[0] < median).toList();
+        List<double[]> high = rows.stream().filter(r -> r[0] >= median).toList();
+        return String.format(Locale.ROOT, "%d, least delay %.1f us; error of the quicker half mean %+.1f us sd %.1f us"
+                        + " (excess delay %.1f us); of the slower half mean %+.1f us sd %.1f us (excess %.1f us)",
+                rows.size(), least / 1e3, mean(low, 1) / 1e3, sd(low, 1) / 1e3, mean(low, 0) / 1e3 - least / 1e3,
+                mean(high, 1) / 1e3, sd(high, 1) / 1e3, mean(high, 0) / 1e3 - least / 1e3);
+    }
+
+    private static double mean(List<double[]> rows, int k) {
+        return rows.stream().mapToDouble(r -> r[k]).average().orElse(Double.NaN);
+    }
+
+    private static double sd(List<double[]> rows, int k) {
+        double m = mean(rows, k);
+        return Math.sqrt(rows.stream().mapToDouble(r -> (r[k] - m) * (r[k] - m)).average().orElse(Double.NaN));
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages. */
+    static String load() throws IOException {
+        String[] w = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return w[0] + " " + w[1] + " " + w[2];
+    }
+
     static void print(Result r) {
         System.out.printf(Locale.ROOT, "%-9s %-5s readings %5d  mean %+8.1f us  RMS %7.1f us  p99 %7.1f us  max %7.1f us"
                         + "  to<1ms %6.1f s  to<100us %6.1f s  %s%n", r.who, r.path, r.readings, r.meanUs, r.rmsUs, r.p99Us,
                 r.maxUs, r.to1msS, r.to100usS, r.note);
     }
 
-    static Result run(String who, String path, Tap tap, TapMaster master, InetSocketAddress to, int seconds, int from)
-            throws Exception {
+    static Result run(String who, String path, Tap tap, TapMaster master, InetSocketAddress to, int seconds, int from,
+                      UdpRelay relay) throws Exception {
+        long sentBefore = relay == null ? 0 : relay.requests();
         String hostPort = to.getHostString() + ":" + to.getPort();
         String run;
         if (who.equals("timeslave")) {
+            // -t 1: one request per 16 s, chronyd's budget at minpoll 4 maxpoll 4 (the default -t 4 sent four).
             run = "timeout -s TERM " + seconds + " " + GuestCommands.timeslave() + " -B -d -H sntp:" + hostPort
-                    + " -r 16 -u root --syslog none -P timetrim > daemon.log 2>&1\n";
+                    + " -r 16 -t 1 -u root --syslog none -P timetrim --statsdir stats > daemon.log 2>&1\n";
         } else {
             ExternalServer.assumeBinary(ExternalServer.CHRONYD);
             run = "cat > chrony.conf <<EOF\nserver " + to.getHostString() + " port " + to.getPort()
                     + " minpoll 4 maxpoll 4 iburst\nmakestep 0.128 3\ndriftfile $PWD/chrony.drift\npidfile $PWD/chronyd.pid\n"
-                    + "cmdport 0\nEOF\ntimeout -s TERM " + seconds + " " + ExternalServer.CHRONYD
+                    + "cmdport 0\nlogdir $PWD\nlog measurements tracking statistics\nEOF\ntimeout -s TERM " + seconds + " " + ExternalServer.CHRONYD
                     + " -d -u root -f chrony.conf > daemon.log 2>&1\n";
         }
         List<GuestClock.Reading> readings = new ArrayList<>();
         try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).tap(tap).shiftNanos(TapMaster.SHIFT_NANOS - 500_000_000L))) {
             Oracle.follow(g, master, readings, seconds + 60);
             Oracle o = new Oracle(master, readings);
+            StringBuilder truth = new StringBuilder("# guest_realtime_ns guest_minus_master_ns\n");
+            for (int i = 0; i < o.size(); i++) {
+                truth.append(o.guestAt(i)).append(' ').append(Math.round(o.offsetAt(i))).append('\n');
+            }
+            Files.writeString(g.scratch().resolve("truth.txt"), truth);
             long start = o.hostAt(0);
             double[] after = o.offsetsFromHost(start + from * 1_000_000_000L);
             double mean = Arrays.stream(after).average().orElse(Double.NaN);
@@ -115,6 +278,23 @@ public final class BenchRealKernel {
             double p99 = abs.length == 0 ? Double.NaN : abs[(int) Math.min(abs.length - 1, Math.ceil(0.99 * abs.length) - 1)];
             double max = abs.length == 0 ? Double.NaN : abs[abs.length - 1];
             String note = "scratch " + g.scratch();
+            if (relay != null) {
+                note = String.format(Locale.ROOT, "requests %d (%.1f/h)  ", relay.requests() - sentBefore,
+                        (relay.requests() - sentBefore) * 3600.0 / seconds) + note;
+            }
+            if (who.equals("timeslave")) {
+                int i = 0;
+                while (i < o.size() - 1 && o.hostAt(i) < start + from * 1_000_000_000L) {
+                    i++;
+                }
+                Coverage c = coverage(g.scratch().resolve("stats"), o, o.guestAt(i));
+                note = "spread: " + c.line() + "\n          " + note;
+            }
+            int i = 0;
+            while (i < o.size() - 1 && o.hostAt(i) < start + from * 1_000_000_000L) {
+                i++;
+            }
+            note = "samples: " + sampleErrors(g.scratch(), who, o, o.guestAt(i)) + "\n          " + note;
             return new Result(who, path, after.length, mean / 1e3, rms / 1e3, p99 / 1e3, max / 1e3,
                     timeToStayWithin(o, 1_000_000), timeToStayWithin(o, 100_000), note);
         } catch (IOException e) {

@@ -33,6 +33,7 @@ public final class UdpRelay implements AutoCloseable {
     private final Thread[] threads;
     private volatile SocketAddress client;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     /** Listens on {@code listen} (port 0: any) and relays to {@code server}. */
     public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed)
@@ -49,6 +50,11 @@ public final class UdpRelay implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /** Datagrams relayed from clients to the server so far (the packet budget actually used). */
+    public long requests() {
+        return requests.get();
     }
 
     /** The address clients send to. */
@@ -83,6 +89,7 @@ public final class UdpRelay implements AutoCloseable {
                 byte[] data = new byte[buf.remaining()];
                 buf.get(data);
                 if (up) {
+                    requests.incrementAndGet();
                     client = from;
                     queue.add(new Held(now + holdNanos(), data, true, server));
                 } else if (client != null && from.equals(server)) {
