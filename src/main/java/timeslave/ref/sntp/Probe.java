@@ -43,11 +43,15 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
         return s;
     }
 
+    /** 1/(500 ppm): a probe's interval widens by its age over this (the kernel's frequency range). */
+    static final long BURST_DRIFT_DIVISOR = 2_000;
+
     /**
      * Reduces a burst to one sample, never letting one probe decide it.
      *
      * <ol>
-     * <li>Each probe is an interval offset ± {@link #errorNanos}; an honest server's probes all hold the
+     * <li>Each probe is an interval offset ± {@link #errorNanos}, widened by 500 ppm of its age at the
+     *     newest probe (the local clock's rate is not known yet); an honest server's probes all hold the
      *     truth, so they share a point ({@link Agreement}).
      * <li>Unless all of them do, the burst is refused: "replies from NAME disagree beyond their bounds".
      *     A server that contradicts itself within one burst is not believed for that burst: neither the
@@ -71,9 +75,15 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
         int n = probes.size();
         long[] offsets = new long[n];
         long[] errors = new long[n];
+        long last = probes.stream().mapToLong(Probe::monoNanos).max().orElseThrow();
         for (int i = 0; i < n; i++) {
             offsets[i] = probes.get(i).offsetNanos;
-            errors[i] = probes.get(i).errorNanos(resolutionNanos);
+            // Each probe's interval, carried to the newest probe's time: the local clock may run up to
+            // the kernel's 500 ppm off the master's in between (a burst spans seconds before the
+            // frequency is known).
+            long age = Math.max(0, last - probes.get(i).monoNanos);
+            long e = probes.get(i).errorNanos(resolutionNanos);
+            errors[i] = e > Long.MAX_VALUE - age / BURST_DRIFT_DIVISOR ? Long.MAX_VALUE : e + age / BURST_DRIFT_DIVISOR;
         }
         boolean[] agree = Agreement.largestAgreeingSet(offsets, errors);
         int agreeing = Agreement.count(agree);
