@@ -214,11 +214,28 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      * as the driver sent it), or {@link #NO_STAMP} if none came within {@link #TX_STAMP_WAIT_NANOS}.
      */
     public long send(byte[] data, InetSocketAddress to) throws IOException {
-        byte[] addr = sockaddr(to, family);
+        readyToSend();
+        return sendReady(data, to);
+    }
+
+    /**
+     * Reads away stale transmit stamps of earlier sends, so that {@link #sendReady} makes one system
+     * call before the datagram leaves: a caller reads its clock between the two.
+     */
+    public void readyToSend() throws IOException {
         try {
             for (int i = 0; txStamps && i < MAX_STALE && errorPending(); i++) {
                 readError();   // a stale transmit stamp of an earlier send
             }
+        } catch (LastErrorException e) {
+            throw new IOException("poll: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** {@link #send} without {@link #readyToSend} first. */
+    public long sendReady(byte[] data, InetSocketAddress to) throws IOException {
+        byte[] addr = sockaddr(to, family);
+        try {
             C.sendto(fd, data, data.length, 0, addr, addr.length);
             return txStamps ? transmitStamp() : NO_STAMP;
         } catch (LastErrorException e) {

@@ -53,6 +53,10 @@ public final class UdpPort implements AutoCloseable {
         /** Sends; returns the kernel's transmit stamp (CLOCK_REALTIME) or {@link KernelStampedUdpSocket#NO_STAMP}. */
         long send(byte[] data, InetSocketAddress to) throws IOException;
 
+        /** What {@link #send} would do before its send call that can be done earlier (before T1 is read). */
+        default void readyToSend() throws IOException {
+        }
+
         /**
          * One datagram within {@code timeoutMillis} (0: without waiting), or null.
          *
@@ -114,6 +118,7 @@ public final class UdpPort implements AutoCloseable {
      * reading taken immediately before it.
      */
     public long send(byte[] data) throws IOException {
+        socket.readyToSend();   // stale stamps read away first: T1 is read one system call before the datagram leaves
         long before = time.realtimeNanos();
         long tx = socket.send(data, server);
         lastSendKernelStamped = false;
@@ -197,7 +202,12 @@ public final class UdpPort implements AutoCloseable {
     private record KernelEndpoint(KernelStampedUdpSocket s) implements Endpoint {
         @Override
         public long send(byte[] data, InetSocketAddress to) throws IOException {
-            return s.send(data, to);
+            return s.sendReady(data, to);
+        }
+
+        @Override
+        public void readyToSend() throws IOException {
+            s.readyToSend();
         }
 
         @Override

@@ -45,7 +45,7 @@ class UdpPortTest {
     }
 
     /** Hands out queued datagrams. */
-    static final class FakeEndpoint implements UdpPort.Endpoint {
+    static class FakeEndpoint implements UdpPort.Endpoint {
         final Deque<KernelStampedUdpSocket.Received> queue = new ArrayDeque<>();
         long txStamp = KernelStampedUdpSocket.NO_STAMP;
 
@@ -116,6 +116,29 @@ class UdpPortTest {
         public boolean kernelRealtime() {
             return true;
         }
+    }
+
+    @Test
+    void withoutATransmitStampT1IsReadAfterTheStaleStampsAreReadAway() throws IOException {
+        // Reading away stale stamps costs system calls (tens of µs each in a UML guest): before the fix
+        // T1 was read before them, so the datagram left later than T1 and the offset leaned positive.
+        TickingTime time = new TickingTime();
+        long[] sentAt = new long[1];
+        FakeEndpoint e = new FakeEndpoint() {
+            @Override
+            public void readyToSend() {
+                time.real += 80_000;
+            }
+
+            @Override
+            public long send(byte[] data, InetSocketAddress to) {
+                sentAt[0] = time.real;
+                return KernelStampedUdpSocket.NO_STAMP;
+            }
+        };
+        UdpPort port = new UdpPort(SERVER, time, e);
+        long t1 = port.send(new byte[1]);
+        assertEquals(sentAt[0], t1, "T1 is the last reading before the send call");
     }
 
     @Test
