@@ -2,7 +2,6 @@ package timeslave.os;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -41,33 +40,6 @@ public final class BatchUdpSocket implements AutoCloseable {
     /** One SCM_TIMESTAMPNS message is CMSG_SPACE(16) = 32 bytes; room for one more. */
     static final int CONTROL_BYTES = 64;
 
-    /** The libc calls, direct-mapped; errno as LastErrorException. */
-    static final class C {
-        static {
-            Native.register(C.class, "c");
-        }
-
-        private C() {
-        }
-
-        static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
-
-        static native int setsockopt(int fd, int level, int name, long[] value, int len) throws LastErrorException;
-
-        static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
-
-        static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
-
-        static native int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout) throws LastErrorException;
-
-        static native int sendmmsg(int fd, Pointer msgvec, int vlen, int flags) throws LastErrorException;
-
-        static native int shutdown(int fd, int how) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
-    }
 
     private final int fd;
     private final int family;
@@ -90,24 +62,24 @@ public final class BatchUdpSocket implements AutoCloseable {
         int family = address.getAddress() instanceof Inet4Address ? AF_INET : AF_INET6;
         int fd;
         try {
-            fd = C.socket(family, KernelStampedUdpSocket.SOCK_DGRAM | KernelStampedUdpSocket.SOCK_CLOEXEC, 0);
+            fd = SocketCalls.socket(family, KernelStampedUdpSocket.SOCK_DGRAM | KernelStampedUdpSocket.SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw new IOException("socket: errno " + e.getErrorCode(), e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new IOException("cannot load libc through JNA: " + e.getMessage(), e);
         }
         try {
-            C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, new int[]{1}, 4);
-            C.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, new long[]{0, RECEIVE_TIMEOUT_MILLIS * 1000L}, 16);
+            SocketCalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, new int[]{1}, 4);
+            SocketCalls.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, new long[]{0, RECEIVE_TIMEOUT_MILLIS * 1000L}, 16);
             byte[] sa = KernelStampedUdpSocket.sockaddr(address, family);
-            C.bind(fd, sa, sa.length);
+            SocketCalls.bind(fd, sa, sa.length);
             byte[] got = new byte[KernelStampedUdpSocket.SOCKADDR_BYTES];
             int[] len = {got.length};
-            C.getsockname(fd, got, len);
+            SocketCalls.getsockname(fd, got, len);
             return new BatchUdpSocket(fd, family, new InetSocketAddress(address.getAddress(),
                     ((got[2] & 0xff) << 8) | (got[3] & 0xff)));
         } catch (LastErrorException e) {
-            C.close(fd);
+            SocketCalls.close(fd);
             throw new IOException("setsockopt/bind " + address + ": errno " + e.getErrorCode(), e);
         }
     }
@@ -125,7 +97,7 @@ public final class BatchUdpSocket implements AutoCloseable {
     public void shutdown() {
         shut = true;
         try {
-            C.shutdown(fd, SHUT_RDWR);
+            SocketCalls.shutdown(fd, SHUT_RDWR);
         } catch (LastErrorException e) {
             // ENOTCONN on an unconnected socket: the kernel has woken the readers all the same
         }
@@ -138,7 +110,7 @@ public final class BatchUdpSocket implements AutoCloseable {
             closed = true;
             shut = true;
             try {
-                C.close(fd);
+                SocketCalls.close(fd);
             } catch (LastErrorException ignored) {
                 // nothing to act on
             }
@@ -222,7 +194,7 @@ public final class BatchUdpSocket implements AutoCloseable {
             used = 0;
             int n;
             try {
-                n = C.recvmmsg(fd, rx, size, MSG_WAITFORONE, null);
+                n = SocketCalls.recvmmsg(fd, rx, size, MSG_WAITFORONE, null);
             } catch (LastErrorException e) {
                 used = size;   // make every header ready again, whatever the failed call left in them
                 if (shut) {
@@ -317,7 +289,7 @@ public final class BatchUdpSocket implements AutoCloseable {
             int from = 0;
             while (from < replies) {
                 try {
-                    int n = C.sendmmsg(fd, tx.share((long) from * MMSGHDR_BYTES), replies - from, 0);
+                    int n = SocketCalls.sendmmsg(fd, tx.share((long) from * MMSGHDR_BYTES), replies - from, 0);
                     sent += n;
                     from += Math.max(n, 1);
                 } catch (LastErrorException e) {

@@ -2,7 +2,6 @@ package timeslave.os;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -101,31 +100,6 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         }
     }
 
-    /** The libc calls, direct-mapped; errno as LastErrorException. */
-    static final class C {
-        static {
-            Native.register(C.class, "c");
-        }
-
-        private C() {
-        }
-
-        static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
-
-        static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
-
-        static native int getsockname(int fd, byte[] addr, int[] len) throws LastErrorException;
-
-        static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen) throws LastErrorException;
-
-        static native long recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
-
-        static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
-    }
 
     private final int fd;
     private final int family;
@@ -156,7 +130,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         int family = server instanceof Inet4Address ? AF_INET : AF_INET6;
         int fd;
         try {
-            fd = C.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            fd = SocketCalls.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw new IOException("socket(" + (family == AF_INET ? "AF_INET" : "AF_INET6") + ", SOCK_DGRAM): errno "
                     + e.getErrorCode(), e);
@@ -165,16 +139,16 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         }
         KernelStampedUdpSocket s = new KernelStampedUdpSocket(fd, family);
         try {
-            C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, new int[]{1}, 4);
+            SocketCalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, new int[]{1}, 4);
             byte[] any = sockaddr(new InetSocketAddress(family == AF_INET ? InetAddress.getByAddress(new byte[4])
                     : InetAddress.getByAddress(new byte[16]), 0), family);
-            C.bind(fd, any, any.length);
+            SocketCalls.bind(fd, any, any.length);
         } catch (LastErrorException e) {
             s.close();
             throw new IOException("setsockopt(SO_TIMESTAMPNS)/bind: errno " + e.getErrorCode(), e);
         }
         try {
-            C.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
+            SocketCalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
                     | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
             s.txStamps = true;
         } catch (LastErrorException e) {
@@ -191,7 +165,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
 
     private void recvErr(int level, int option) {
         try {
-            C.setsockopt(fd, level, option, new int[]{1}, 4);
+            SocketCalls.setsockopt(fd, level, option, new int[]{1}, 4);
         } catch (LastErrorException e) {
             // a closed port is then found by the timeout alone
         }
@@ -202,7 +176,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         byte[] a = new byte[SOCKADDR_BYTES];
         int[] len = {a.length};
         try {
-            C.getsockname(fd, a, len);
+            SocketCalls.getsockname(fd, a, len);
         } catch (LastErrorException e) {
             return -1;
         }
@@ -236,7 +210,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     public long sendReady(byte[] data, InetSocketAddress to) throws IOException {
         byte[] addr = sockaddr(to, family);
         try {
-            C.sendto(fd, data, data.length, 0, addr, addr.length);
+            SocketCalls.sendto(fd, data, data.length, 0, addr, addr.length);
             return txStamps ? transmitStamp() : NO_STAMP;
         } catch (LastErrorException e) {
             throw new IOException("sendto " + to + ": errno " + e.getErrorCode(), e);
@@ -275,7 +249,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     private long readError() {
         prepare();
         try {
-            C.recvmsg(fd, msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+            SocketCalls.recvmsg(fd, msg, MSG_ERRQUEUE | MSG_DONTWAIT);
         } catch (LastErrorException e) {
             return NO_STAMP;
         }
@@ -296,25 +270,43 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      * SO_EE_ORIGIN_TIMESTAMPING and errno ENOMSG.
      */
     static boolean refusedError(Pointer control, long length) {
+        return eachMessage(control, length, 0, (c, level, type, data, dataBytes) -> {
+            if (((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR)) && dataBytes >= 16) {
+                int errno = c.getInt(data);
+                int origin = c.getByte(data + 4) & 0xff;
+                if (errno == ECONNREFUSED && (origin == SO_EE_ORIGIN_ICMP || origin == SO_EE_ORIGIN_ICMP6)) {
+                    return 1;
+                }
+            }
+            return 0;
+        }) != 0;
+    }
+
+    /** One control message: {@code dataBytes} of data at {@code data} in {@code c}; returns the walk's "none" to go on. */
+    interface MessageVisitor {
+        long visit(Pointer c, int level, int type, long data, long dataBytes);
+    }
+
+    /**
+     * Walks the control messages (struct cmsghdr: u64 length, i32 level, i32 type, data, padded to 8)
+     * in {@code length} bytes, stopping at a malformed one; returns the first answer of {@code v} other
+     * than {@code none}, else {@code none}.
+     */
+    static long eachMessage(Pointer control, long length, long none, MessageVisitor v) {
         long off = 0;
         while (off + CMSGHDR_BYTES <= length) {
             long len = control.getLong(off);
             if (len < CMSGHDR_BYTES || off + len > length) {
                 break;
             }
-            int level = control.getInt(off + 8);
-            int type = control.getInt(off + 12);
-            if (((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR))
-                    && len >= CMSGHDR_BYTES + 16) {
-                int errno = control.getInt(off + 16);
-                int origin = control.getByte(off + 20) & 0xff;
-                if (errno == ECONNREFUSED && (origin == SO_EE_ORIGIN_ICMP || origin == SO_EE_ORIGIN_ICMP6)) {
-                    return true;
-                }
+            long r = v.visit(control, control.getInt(off + 8), control.getInt(off + 12), off + CMSGHDR_BYTES,
+                    len - CMSGHDR_BYTES);
+            if (r != none) {
+                return r;
             }
             off += (len + 7) & ~7L;
         }
-        return false;
+        return none;
     }
 
     private boolean errorPending() {
@@ -327,7 +319,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         pollfd.setShort(4, events);
         pollfd.setShort(6, (short) 0);
         try {
-            if (C.poll(pollfd, 1, timeoutMillis) == 0) {
+            if (SocketCalls.poll(pollfd, 1, timeoutMillis) == 0) {
                 return 0;
             }
         } catch (LastErrorException e) {
@@ -376,7 +368,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         }
         prepare();
         try {
-            long n = C.recvmsg(fd, msg, MSG_DONTWAIT);
+            long n = SocketCalls.recvmsg(fd, msg, MSG_DONTWAIT);
             byte[] data = buffer.getByteArray(0, (int) n);
             byte[] from = name.getByteArray(0, Math.min(SOCKADDR_BYTES, msg.getInt(8)));
             return new Received(data, address(from), stamp(control, msg.getLong(40)));
@@ -401,24 +393,16 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      * the software one (the first of three) of SCM_TIMESTAMPING; {@link #NO_STAMP} if none.
      */
     static long stamp(Pointer control, long length) {
-        long off = 0;
-        while (off + CMSGHDR_BYTES <= length) {
-            long len = control.getLong(off);
-            if (len < CMSGHDR_BYTES || off + len > length) {
-                break;
-            }
-            int level = control.getInt(off + 8);
-            int type = control.getInt(off + 12);
-            if (level == SOL_SOCKET && (type == SCM_TIMESTAMPNS || type == SCM_TIMESTAMPING) && len >= CMSGHDR_BYTES + 16) {
-                long sec = control.getLong(off + 16);
-                long nsec = control.getLong(off + 24);
+        return eachMessage(control, length, NO_STAMP, (c, level, type, data, dataBytes) -> {
+            if (level == SOL_SOCKET && (type == SCM_TIMESTAMPNS || type == SCM_TIMESTAMPING) && dataBytes >= 16) {
+                long sec = c.getLong(data);
+                long nsec = c.getLong(data + 8);
                 if (sec != 0 || nsec != 0) {
                     return sec * 1_000_000_000L + nsec;
                 }
             }
-            off += (len + 7) & ~7L;
-        }
-        return NO_STAMP;
+            return NO_STAMP;
+        });
     }
 
     /** struct sockaddr_in or sockaddr_in6 (v4 addresses mapped on an AF_INET6 socket). */
@@ -462,7 +446,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             try {
-                C.close(fd);
+                SocketCalls.close(fd);
             } catch (LastErrorException ignored) {
                 // nothing to act on
             }
