@@ -19,6 +19,8 @@ final class Oracle {
      * master model's few µs, and the interpolation between readings 100 ms apart, ns.
      */
     static final double ORACLE_SLACK_NANOS = 20_000;
+    /** A change of guest − master between two readings larger than this, ns, is a step, not a slew. */
+    static final double STEP_NANOS = 1_000_000;
 
     private final long[] guest;
     private final long[] host;
@@ -82,6 +84,12 @@ final class Oracle {
         }
         if (i >= guest.length - 1) {
             return offset[guest.length - 1];
+        }
+        if (Math.abs(offset[i + 1] - offset[i]) > STEP_NANOS) {
+            // A step between the two readings: guest time jumped, so interpolating across it would
+            // invent offsets no clock ever had. Before the step the guest clock advanced at most the
+            // host time between the readings; a guest time further on is after the step.
+            return g - guest[i] <= host[i + 1] - host[i] ? offset[i] : offset[i + 1];
         }
         double f = guest[i + 1] == guest[i] ? 0 : Math.max(0, Math.min(1, (double) (g - guest[i]) / (guest[i + 1] - guest[i])));
         return offset[i] + f * (offset[i + 1] - offset[i]);
