@@ -59,7 +59,8 @@ public final class Agreement {
         return c;
     }
 
-    static long saturatingAdd(long a, long b) {
+    /** a + b, held at Long.MIN_VALUE/MAX_VALUE instead of wrapping. */
+    public static long saturatingAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
     }

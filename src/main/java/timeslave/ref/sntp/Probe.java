@@ -82,8 +82,7 @@ public record Probe(long offsetNanos, long delayNanos, long extraErrorNanos, lon
             // the kernel's 500 ppm off the master's in between (a burst spans seconds before the
             // frequency is known).
             long age = Math.max(0, last - probes.get(i).monoNanos);
-            long e = probes.get(i).errorNanos(resolutionNanos);
-            errors[i] = e > Long.MAX_VALUE - age / BURST_DRIFT_DIVISOR ? Long.MAX_VALUE : e + age / BURST_DRIFT_DIVISOR;
+            errors[i] = Agreement.saturatingAdd(probes.get(i).errorNanos(resolutionNanos), age / BURST_DRIFT_DIVISOR);
         }
         boolean[] agree = Agreement.largestAgreeingSet(offsets, errors);
         int agreeing = Agreement.count(agree);
