@@ -20,7 +20,9 @@ import timeslave.ref.ExternalServer;
  * maximum |offset| after convergence, the time to stay within 1 ms and 100 µs, and how often the
  * daemon's reported sd and error bound covered its estimates' true error.
  *
- * <p>Arguments: {@code [--seconds N] [--from S] [--paths bare,relay]}.
+ * <p>Arguments: {@code [--seconds N] [--from S] [--paths bare,relay] [--repeat N]}; with {@code --repeat} the
+ * paths are run N times over and the ratios are also given over all rounds' readings pooled (single runs
+ * swing by tens of µs with the machine's load).
  */
 public final class BenchRealKernel {
     static final long BASE_NANOS = 100_000;
@@ -31,7 +33,16 @@ public final class BenchRealKernel {
 
     /** One run's figures, µs and s. */
     record Result(String who, String path, int readings, double meanUs, double rmsUs, double p99Us, double maxUs,
-                  double to1msS, double to100usS, String note) {
+                  double to1msS, double to100usS, String note, double[] offsetsUs) {
+    }
+
+    /** RMS, p99 and max of |offset| over several runs' readings pooled, µs: {rms, p99, max, mean}. */
+    static double[] pooled(List<Result> runs) {
+        double[] all = runs.stream().flatMapToDouble(r -> Arrays.stream(r.offsetsUs)).toArray();
+        double rms = Math.sqrt(Arrays.stream(all).map(x -> x * x).average().orElse(Double.NaN));
+        double[] abs = Arrays.stream(all).map(Math::abs).sorted().toArray();
+        double p99 = abs.length == 0 ? Double.NaN : abs[(int) Math.min(abs.length - 1, Math.ceil(0.99 * abs.length) - 1)];
+        return new double[]{rms, p99, abs.length == 0 ? Double.NaN : abs[abs.length - 1], Arrays.stream(all).average().orElse(Double.NaN)};
     }
 
     /**
@@ -97,12 +108,14 @@ public final class BenchRealKernel {
     public static void main(String[] args) throws Exception {
         int seconds = 420;
         int from = 150;
+        int repeat = 1;
         List<String> paths = List.of("bare", "relay");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--from" -> from = Integer.parseInt(args[++i]);
                 case "--paths" -> paths = List.of(args[++i].split(","));
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -123,6 +136,10 @@ public final class BenchRealKernel {
              TapMaster masterC = TapMaster.start(Files.createTempDirectory(work.toAbsolutePath(), "master"), tapC, true)) {
             Tap[] taps = {tapT, tapC};
             TapMaster[] masters = {masterT, masterC};
+            for (int round = 1; round <= repeat; round++) {
+            if (repeat > 1) {
+                System.out.printf(Locale.ROOT, "# round %d of %d%n", round, repeat);
+            }
             for (String path : paths) {
                 UdpRelay[] relays = new UdpRelay[2];
                 try {
@@ -158,14 +175,26 @@ public final class BenchRealKernel {
                     }
                 }
             }
+            }
         }
         System.out.println();
         System.out.println("ratio timeslave/chronyd (target <= 0.8 for RMS and p99):");
         for (String path : paths) {
-            Result t = results.stream().filter(r -> r.path.equals(path) && r.who.equals("timeslave")).findFirst().orElseThrow();
-            Result c = results.stream().filter(r -> r.path.equals(path) && r.who.equals("chronyd")).findFirst().orElseThrow();
-            System.out.printf(Locale.ROOT, "  %-5s  RMS %.2f  p99 %.2f  max %.2f%n", path, t.rmsUs / c.rmsUs, t.p99Us / c.p99Us,
-                    t.maxUs / c.maxUs);
+            List<Result> t = results.stream().filter(r -> r.path.equals(path) && r.who.equals("timeslave")).toList();
+            List<Result> c = results.stream().filter(r -> r.path.equals(path) && r.who.equals("chronyd")).toList();
+            for (int k = 0; k < t.size(); k++) {
+                System.out.printf(Locale.ROOT, "  %-5s %s RMS %.2f  p99 %.2f  max %.2f%n", path,
+                        t.size() > 1 ? "round " + (k + 1) : "", t.get(k).rmsUs / c.get(k).rmsUs, t.get(k).p99Us / c.get(k).p99Us,
+                        t.get(k).maxUs / c.get(k).maxUs);
+            }
+            if (t.size() > 1) {
+                double[] pt = pooled(t);
+                double[] pc = pooled(c);
+                System.out.printf(Locale.ROOT, "  %-5s all %d rounds pooled: timeslave mean %+.1f RMS %.1f p99 %.1f max %.1f us;"
+                                + " chronyd mean %+.1f RMS %.1f p99 %.1f max %.1f us; ratio RMS %.2f  p99 %.2f  max %.2f%n",
+                        path, t.size(), pt[3], pt[0], pt[1], pt[2], pc[3], pc[0], pc[1], pc[2], pt[0] / pc[0], pt[1] / pc[1],
+                        pt[2] / pc[2]);
+            }
         }
     }
 
@@ -277,10 +306,14 @@ public final class BenchRealKernel {
             double[] abs = Arrays.stream(after).map(Math::abs).sorted().toArray();
             double p99 = abs.length == 0 ? Double.NaN : abs[(int) Math.min(abs.length - 1, Math.ceil(0.99 * abs.length) - 1)];
             double max = abs.length == 0 ? Double.NaN : abs[abs.length - 1];
-            String note = "scratch " + g.scratch();
+            double[] fit = master.fit();
+            String note = String.format(Locale.ROOT, "truth: master probes %d, quickest round trip %.1f us, %.0f within %.0f us of it,"
+                    + " their intercepts spread %.1f us; scratch %s", master.probes(), fit[1] / 1e3, fit[2],
+                    TapMaster.DELAY_SLACK_NANOS / 1e3, master.spreadNanos() / 1e3, g.scratch());
             if (relay != null) {
                 note = String.format(Locale.ROOT, "requests %d (%.1f/h)  ", relay.requests() - sentBefore,
-                        (relay.requests() - sentBefore) * 3600.0 / seconds) + note;
+                        (relay.requests() - sentBefore) * 3600.0 / seconds) + note
+                        + "\n          relay " + relay.lateness(true) + "; " + relay.lateness(false);
             }
             if (who.equals("timeslave")) {
                 int i = 0;
@@ -296,7 +329,8 @@ public final class BenchRealKernel {
             }
             note = "samples: " + sampleErrors(g.scratch(), who, o, o.guestAt(i)) + "\n          " + note;
             return new Result(who, path, after.length, mean / 1e3, rms / 1e3, p99 / 1e3, max / 1e3,
-                    timeToStayWithin(o, 1_000_000), timeToStayWithin(o, 100_000), note);
+                    timeToStayWithin(o, 1_000_000), timeToStayWithin(o, 100_000), note,
+                    Arrays.stream(after).map(x -> x / 1e3).toArray());
         } catch (IOException e) {
             throw new IOException(who + " on " + path + ": " + e.getMessage(), e);
         }

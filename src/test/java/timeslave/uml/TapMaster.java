@@ -1,19 +1,15 @@
 package timeslave.uml;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
+import timeslave.os.KernelStampedUdpSocket;
 import timeslave.ref.ExternalServer;
 import timeslave.ref.sntp.BadReply;
 import timeslave.ref.sntp.NtpPacket;
@@ -42,7 +38,7 @@ public final class TapMaster implements AutoCloseable {
 
     private final ExternalServer chronyd;
     private final InetSocketAddress address;
-    private final DatagramSocket socket;
+    private final KernelStampedUdpSocket socket;
     private final SplittableRandom random = new SplittableRandom();
     private final List<long[]> probes = new ArrayList<>();   // {hostMidNanos, offsetNanos, delayNanos}
     private long t0;
@@ -51,7 +47,7 @@ public final class TapMaster implements AutoCloseable {
     private TapMaster(ExternalServer chronyd, InetSocketAddress address) throws IOException {
         this.chronyd = chronyd;
         this.address = address;
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(address.getHostString()), 0));
+        this.socket = KernelStampedUdpSocket.open(address.getAddress());
     }
 
     /** Starts chronyd on {@code tap}'s host address, faked fast (or true time when {@code faked} is false). */
@@ -93,24 +89,35 @@ public final class TapMaster implements AutoCloseable {
         return address;
     }
 
-    /** One NTP exchange from the host; false if no good reply came within 200 ms. */
+    /**
+     * One NTP exchange from the host; false if no good reply came within 200 ms. T1 is the kernel's
+     * transmit stamp and T4 its receive stamp (the reading before the send and after the receive where
+     * it gives none): a reading after the JVM woke up to a reply is late by the wake-up, and half of
+     * that would be in every offset the oracle reports.
+     */
     public boolean probe() throws IOException {
         long nonce = random.nextLong() | 1;
         byte[] req = NtpPacket.request(nonce);
-        socket.setSoTimeout(200);
-        long t1 = GuestClock.hostRealtimeNanos();
-        socket.send(new DatagramPacket(req, req.length, address));
-        byte[] buf = new byte[512];
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
-        try {
-            socket.receive(p);
-        } catch (SocketTimeoutException e) {
+        while (socket.receive(0) != null) {
+            // a late reply to an earlier probe
+        }
+        long before = GuestClock.hostRealtimeNanos();
+        long tx = socket.send(req, address);
+        long t1 = tx != KernelStampedUdpSocket.NO_STAMP && tx >= before ? tx : before;
+        long end = System.nanoTime() + 200_000_000L;
+        KernelStampedUdpSocket.Received p;
+        do {
+            p = socket.receive((int) Math.max(1, (end - System.nanoTime()) / 1_000_000));
+        } while (p != null && !p.from().equals(address) && System.nanoTime() < end);
+        if (p == null || !p.from().equals(address)) {
             return false;
         }
-        long t4 = GuestClock.hostRealtimeNanos();
+        long after = GuestClock.hostRealtimeNanos();
+        long t4 = p.stamped() && p.kernelRealtimeNanos() <= after && p.kernelRealtimeNanos() >= t1
+                ? p.kernelRealtimeNanos() : after;
         NtpPacket r;
         try {
-            r = NtpPacket.decodeReply(Arrays.copyOf(p.getData(), p.getLength()), nonce);
+            r = NtpPacket.decodeReply(p.data(), nonce);
         } catch (BadReply e) {
             return false;
         }
@@ -129,6 +136,13 @@ public final class TapMaster implements AutoCloseable {
     public double masterMinusHostNanos(long hostRealtimeNanos) {
         double[] fit = fit();
         return fit[0] + (rate - 1) * (hostRealtimeNanos - t0);
+    }
+
+    /** How many probes were answered. */
+    int probes() {
+        synchronized (probes) {
+            return probes.size();
+        }
     }
 
     /** {intercept, quickest delay, probes used}. */

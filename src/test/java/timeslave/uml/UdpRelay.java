@@ -2,14 +2,12 @@ package timeslave.uml;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
+import timeslave.os.KernelStampedUdpSocket;
 
 /**
  * A UDP relay that makes a path worse in a known way, for the real-kernel benchmark: a client
@@ -18,34 +16,43 @@ import java.util.concurrent.locks.LockSupport;
  * {@code baseNanos} plus an exponentially distributed extra with mean {@code jitterMeanNanos}
  * (seeded). Both directions are drawn from the same distribution, so the path stays symmetric on
  * average and only its jitter is new. One client at a time (the last one heard from).
+ *
+ * <p>Each hold is counted from the kernel's receive stamp of the datagram (SO_TIMESTAMPNS), not from
+ * when a thread woke up to read it, and the same thread spins out the rest of the hold and sends:
+ * no hand-over to another thread. The first relay handed each datagram to a delivery thread through
+ * a queue; after 16 s asleep both threads woke late, by different amounts in each direction, and both
+ * daemons behind it settled about +115 µs off (issue 10). How late each datagram really left, against
+ * its arrival stamp plus its hold, is measured from the kernel's transmit stamp and reported per
+ * direction ({@link #lateness}), so any asymmetry left in the relay itself shows in the benchmark.
+ * A datagram that arrives while the thread of its direction is still holding another waits for it
+ * (one request per poll interval never does).
  */
 public final class UdpRelay implements AutoCloseable {
-    /** The last stretch of each hold is spun rather than slept: a sleep overshoots by tens of µs. */
-    private static final long SPIN_NANOS = 200_000;
-
-    private final DatagramChannel front;
-    private final DatagramChannel back;
+    private final KernelStampedUdpSocket front;
+    private final KernelStampedUdpSocket back;
+    private final InetSocketAddress listen;
     private final InetSocketAddress server;
     private final long baseNanos;
     private final double jitterMeanNanos;
     private final SplittableRandom random;
-    private final DelayQueue<Held> queue = new DelayQueue<>();
     private final Thread[] threads;
-    private volatile SocketAddress client;
+    private final List<Long> lateUp = new ArrayList<>();
+    private final List<Long> lateDown = new ArrayList<>();
+    private volatile InetSocketAddress client;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
 
-    /** Listens on {@code listen} (port 0: any) and relays to {@code server}. */
+    /** Listens on {@code listen}'s address (any port) and relays to {@code server}. */
     public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed)
             throws IOException {
-        this.front = DatagramChannel.open().bind(listen);
-        this.back = DatagramChannel.open().bind(new InetSocketAddress(listen.getAddress(), 0));
+        this.front = KernelStampedUdpSocket.open(listen.getAddress());
+        this.back = KernelStampedUdpSocket.open(server.getAddress());
+        this.listen = new InetSocketAddress(listen.getAddress(), front.localPort());
         this.server = server;
         this.baseNanos = baseNanos;
         this.jitterMeanNanos = jitterMeanNanos;
         this.random = new SplittableRandom(seed);
-        threads = new Thread[]{new Thread(() -> pump(front, true), "relay-up"), new Thread(() -> pump(back, false), "relay-down"),
-                new Thread(this::deliver, "relay-deliver")};
+        threads = new Thread[]{new Thread(() -> pump(true), "relay-up"), new Thread(() -> pump(false), "relay-down")};
         for (Thread t : threads) {
             t.setDaemon(true);
             t.start();
@@ -57,43 +64,54 @@ public final class UdpRelay implements AutoCloseable {
         return requests.get();
     }
 
-    /** The address clients send to. */
-    public InetSocketAddress address() throws IOException {
-        return (InetSocketAddress) front.getLocalAddress();
-    }
-
-    private record Held(long dueNanos, byte[] data, boolean up, SocketAddress to) implements Delayed {
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(dueNanos - SPIN_NANOS - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed o) {
-            return Long.compare(dueNanos, ((Held) o).dueNanos);
-        }
+    /** The address clients send to (the listening address; the socket itself is bound to every address). */
+    public InetSocketAddress address() {
+        return listen;
     }
 
     private synchronized long holdNanos() {
         return baseNanos + Math.round(-jitterMeanNanos * Math.log(1 - random.nextDouble()));
     }
 
-    private void pump(DatagramChannel ch, boolean up) {
-        ByteBuffer buf = ByteBuffer.allocate(2048);
+    private static long realtimeNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private void pump(boolean up) {
+        KernelStampedUdpSocket in = up ? front : back;
+        KernelStampedUdpSocket out = up ? back : front;
+        List<Long> late = up ? lateUp : lateDown;
         while (!closed) {
             try {
-                buf.clear();
-                SocketAddress from = ch.receive(buf);
-                long now = System.nanoTime();
-                buf.flip();
-                byte[] data = new byte[buf.remaining()];
-                buf.get(data);
+                KernelStampedUdpSocket.Received r = in.receive(200);
+                if (r == null) {
+                    continue;
+                }
+                long nowReal = realtimeNanos();
+                long nowMono = System.nanoTime();
+                long arrival = r.stamped() && r.kernelRealtimeNanos() <= nowReal ? r.kernelRealtimeNanos() : nowReal;
+                InetSocketAddress to;
                 if (up) {
                     requests.incrementAndGet();
-                    client = from;
-                    queue.add(new Held(now + holdNanos(), data, true, server));
-                } else if (client != null && from.equals(server)) {
-                    queue.add(new Held(now + holdNanos(), data, false, client));
+                    client = r.from();
+                    to = server;
+                } else if (client != null && r.from().equals(server)) {
+                    to = client;
+                } else {
+                    continue;
+                }
+                long due = arrival + holdNanos();
+                long dueMono = nowMono + (due - nowReal);
+                while (System.nanoTime() < dueMono) {
+                    Thread.onSpinWait();
+                }
+                long sent = out.send(r.data(), to);
+                if (sent == KernelStampedUdpSocket.NO_STAMP) {
+                    sent = realtimeNanos();
+                }
+                synchronized (late) {
+                    late.add(sent - due);
                 }
             } catch (IOException e) {
                 if (!closed) {
@@ -103,32 +121,36 @@ public final class UdpRelay implements AutoCloseable {
         }
     }
 
-    private void deliver() {
-        while (!closed) {
-            try {
-                Held h = queue.take();
-                while (System.nanoTime() < h.dueNanos) {
-                    Thread.onSpinWait();
-                }
-                (h.up ? back : front).send(ByteBuffer.wrap(h.data), h.to);
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException e) {
-                if (!closed) {
-                    System.err.println("relay: " + e);
-                }
-            }
+    /**
+     * How late datagrams left in one direction against their arrival stamp plus hold: count, mean and
+     * 99th percentile, µs; {@code up} is client to server.
+     */
+    public String lateness(boolean up) {
+        List<Long> late = up ? lateUp : lateDown;
+        long[] a;
+        synchronized (late) {
+            a = late.stream().mapToLong(Long::longValue).sorted().toArray();
         }
+        if (a.length == 0) {
+            return (up ? "up" : "down") + " 0 datagrams";
+        }
+        double mean = java.util.Arrays.stream(a).average().orElseThrow();
+        long p99 = a[(int) Math.min(a.length - 1, Math.ceil(0.99 * a.length) - 1)];
+        return String.format(Locale.ROOT, "%s %d datagrams left late by mean %.1f us, p99 %.1f us, max %.1f us",
+                up ? "up" : "down", a.length, mean / 1e3, p99 / 1e3, a[a.length - 1] / 1e3);
     }
 
     @Override
     public void close() throws IOException {
         closed = true;
+        for (Thread t : threads) {
+            try {
+                t.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         front.close();
         back.close();
-        for (Thread t : threads) {
-            t.interrupt();
-        }
-        LockSupport.parkNanos(1_000_000);
     }
 }

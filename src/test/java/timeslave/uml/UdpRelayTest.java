@@ -1,0 +1,45 @@
+package timeslave.uml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's relay on loopback: both ways, held at least the base each way, counted and measured. */
+class UdpRelayTest {
+    @Test
+    void relaysBothWaysHoldingEachDatagramAtLeastTheBase() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        long base = 20_000_000;   // 20 ms each way: far above any scheduling noise, so the check cannot pass by luck
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(lo, 0));
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0));
+             UdpRelay relay = new UdpRelay(new InetSocketAddress(lo, 0), (InetSocketAddress) server.getLocalSocketAddress(),
+                     base, 1_000, 7)) {
+            server.setSoTimeout(5_000);
+            client.setSoTimeout(5_000);
+            byte[] request = {1, 2, 3, 4};
+            long start = System.nanoTime();
+            client.send(new DatagramPacket(request, request.length, relay.address()));
+            DatagramPacket p = new DatagramPacket(new byte[64], 64);
+            server.receive(p);
+            assertArrayEquals(request, Arrays.copyOf(p.getData(), p.getLength()));
+            byte[] reply = {9, 8, 7};
+            server.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+            DatagramPacket q = new DatagramPacket(new byte[64], 64);
+            client.receive(q);
+            long roundTrip = System.nanoTime() - start;
+            assertArrayEquals(reply, Arrays.copyOf(q.getData(), q.getLength()));
+            assertEquals(relay.address().getPort(), q.getPort(), "the reply comes from the relay, not the server");
+            assertTrue(roundTrip >= 2 * base, "held " + roundTrip + " ns, less than the base twice");
+            assertEquals(1, relay.requests());
+            assertTrue(relay.lateness(true).startsWith("up 1 datagrams"), relay.lateness(true));
+            assertTrue(relay.lateness(false).startsWith("down 1 datagrams"), relay.lateness(false));
+        }
+    }
+}
