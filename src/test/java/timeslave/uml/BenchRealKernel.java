@@ -38,11 +38,15 @@ public final class BenchRealKernel {
 
     /** RMS, p99 and max of |offset| over several runs' readings pooled, µs: {rms, p99, max, mean}. */
     static double[] pooled(List<Result> runs) {
-        double[] all = runs.stream().flatMapToDouble(r -> Arrays.stream(r.offsetsUs)).toArray();
-        double rms = Math.sqrt(Arrays.stream(all).map(x -> x * x).average().orElse(Double.NaN));
-        double[] abs = Arrays.stream(all).map(Math::abs).sorted().toArray();
+        return figures(runs.stream().flatMapToDouble(r -> Arrays.stream(r.offsetsUs)).toArray());
+    }
+
+    /** RMS, p99 and max of |x|, and the mean of x: {rms, p99, max, mean}; NaN for none. */
+    static double[] figures(double[] x) {
+        double rms = Math.sqrt(Arrays.stream(x).map(v -> v * v).average().orElse(Double.NaN));
+        double[] abs = Arrays.stream(x).map(Math::abs).sorted().toArray();
         double p99 = abs.length == 0 ? Double.NaN : abs[(int) Math.min(abs.length - 1, Math.ceil(0.99 * abs.length) - 1)];
-        return new double[]{rms, p99, abs.length == 0 ? Double.NaN : abs[abs.length - 1], Arrays.stream(all).average().orElse(Double.NaN)};
+        return new double[]{rms, p99, abs.length == 0 ? Double.NaN : abs[abs.length - 1], Arrays.stream(x).average().orElse(Double.NaN)};
     }
 
     /**
@@ -301,11 +305,11 @@ public final class BenchRealKernel {
             Files.writeString(g.scratch().resolve("truth.txt"), truth);
             long start = o.hostAt(0);
             double[] after = o.offsetsFromHost(start + from * 1_000_000_000L);
-            double mean = Arrays.stream(after).average().orElse(Double.NaN);
-            double rms = Math.sqrt(Arrays.stream(after).map(x -> x * x).average().orElse(Double.NaN));
-            double[] abs = Arrays.stream(after).map(Math::abs).sorted().toArray();
-            double p99 = abs.length == 0 ? Double.NaN : abs[(int) Math.min(abs.length - 1, Math.ceil(0.99 * abs.length) - 1)];
-            double max = abs.length == 0 ? Double.NaN : abs[abs.length - 1];
+            double[] f = figures(after);
+            double rms = f[0];
+            double p99 = f[1];
+            double max = f[2];
+            double mean = f[3];
             double[] fit = master.fit();
             String note = String.format(Locale.ROOT, "truth: master probes %d, quickest round trip %.1f us, %.0f within %.0f us of it,"
                     + " their intercepts spread %.1f us; scratch %s", master.probes(), fit[1] / 1e3, fit[2],

@@ -98,17 +98,25 @@ public final class TapMaster implements AutoCloseable {
     public boolean probe() throws IOException {
         long nonce = random.nextLong() | 1;
         byte[] req = NtpPacket.request(nonce);
-        while (socket.receive(0) != null) {
-            // a late reply to an earlier probe
+        try {
+            while (socket.receive(0) != null) {
+                // a late reply to an earlier probe
+            }
+        } catch (KernelStampedUdpSocket.Refused notYet) {
+            // an earlier probe found chronyd not listening yet
         }
         long before = GuestClock.hostRealtimeNanos();
         long tx = socket.send(req, address);
         long t1 = tx != KernelStampedUdpSocket.NO_STAMP && tx >= before ? tx : before;
         long end = System.nanoTime() + 200_000_000L;
         KernelStampedUdpSocket.Received p;
-        do {
-            p = socket.receive((int) Math.max(1, (end - System.nanoTime()) / 1_000_000));
-        } while (p != null && !p.from().equals(address) && System.nanoTime() < end);
+        try {
+            do {
+                p = socket.receive((int) Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            } while (p != null && !p.from().equals(address) && System.nanoTime() < end);
+        } catch (KernelStampedUdpSocket.Refused notYet) {
+            return false;   // chronyd is not listening (yet)
+        }
         if (p == null || !p.from().equals(address)) {
             return false;
         }
