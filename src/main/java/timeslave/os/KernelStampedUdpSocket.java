@@ -208,9 +208,23 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
 
     /** {@link #send} without {@link #readyToSend} first. */
     public long sendReady(byte[] data, InetSocketAddress to) throws IOException {
-        byte[] addr = sockaddr(to, family);
+        return sendReady(data, sockaddr(to), to, () -> { });
+    }
+
+    /** {@code to} in the kernel's form for this socket, for {@link #sendReady(byte[], byte[], InetSocketAddress, Runnable)}. */
+    public byte[] sockaddr(InetSocketAddress to) {
+        return sockaddr(to, family);
+    }
+
+    /**
+     * Sends to {@code address} ({@link #sockaddr(InetSocketAddress)} of {@code to}, named in errors), running
+     * {@code justBefore} immediately before the system call: a clock read there is as close to the datagram's
+     * leaving as user space gets.
+     */
+    public long sendReady(byte[] data, byte[] address, InetSocketAddress to, Runnable justBefore) throws IOException {
         try {
-            SocketCalls.sendto(fd, data, data.length, 0, addr, addr.length);
+            justBefore.run();
+            SocketCalls.sendto(fd, data, data.length, 0, address, address.length);
             return txStamps ? transmitStamp() : NO_STAMP;
         } catch (LastErrorException e) {
             throw new IOException("sendto " + to + ": errno " + e.getErrorCode(), e);

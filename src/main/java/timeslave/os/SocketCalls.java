@@ -30,6 +30,9 @@ final class SocketCalls {
 
     static native long recvmsg(int fd, Pointer msg, int flags) throws LastErrorException;
 
+    /** For the send-gap experiment's connected variant (src/test); the daemon's sockets stay unconnected. */
+    static native int connect(int fd, byte[] addr, int len) throws LastErrorException;
+
     static native int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout) throws LastErrorException;
 
     static native int sendmmsg(int fd, Pointer msgvec, int vlen, int flags) throws LastErrorException;

@@ -53,6 +53,15 @@ public final class UdpPort implements AutoCloseable {
         /** Sends; returns the kernel's transmit stamp (CLOCK_REALTIME) or {@link KernelStampedUdpSocket#NO_STAMP}. */
         long send(byte[] data, InetSocketAddress to) throws IOException;
 
+        /**
+         * {@link #send}, running {@code justBefore} (T1's reading) as the last thing before the system call:
+         * everything else the send needs (the address in the kernel's form) is made before it.
+         */
+        default long send(byte[] data, InetSocketAddress to, Runnable justBefore) throws IOException {
+            justBefore.run();
+            return send(data, to);
+        }
+
         /** What {@link #send} would do before its send call that can be done earlier (before T1 is read). */
         default void readyToSend() throws IOException {
         }
@@ -119,8 +128,9 @@ public final class UdpPort implements AutoCloseable {
      */
     public long send(byte[] data) throws IOException {
         socket.readyToSend();   // stale stamps read away first: T1 is read one system call before the datagram leaves
-        long before = time.realtimeNanos();
-        long tx = socket.send(data, server);
+        long[] reading = new long[1];
+        long tx = socket.send(data, server, () -> reading[0] = time.realtimeNanos());
+        long before = reading[0];
         lastSendKernelStamped = false;
         if (tx != KernelStampedUdpSocket.NO_STAMP && time.kernelRealtime()) {
             long after = time.realtimeNanos();
@@ -199,10 +209,27 @@ public final class UdpPort implements AutoCloseable {
     }
 
     /** SO_TIMESTAMPNS through recvmsg. */
-    private record KernelEndpoint(KernelStampedUdpSocket s) implements Endpoint {
+    private static final class KernelEndpoint implements Endpoint {
+        private final KernelStampedUdpSocket s;
+        private InetSocketAddress lastTo;
+        private byte[] lastAddress;
+
+        KernelEndpoint(KernelStampedUdpSocket s) {
+            this.s = s;
+        }
+
         @Override
         public long send(byte[] data, InetSocketAddress to) throws IOException {
-            return s.sendReady(data, to);
+            return send(data, to, () -> { });
+        }
+
+        @Override
+        public long send(byte[] data, InetSocketAddress to, Runnable justBefore) throws IOException {
+            if (!to.equals(lastTo)) {
+                lastAddress = s.sockaddr(to);
+                lastTo = to;
+            }
+            return s.sendReady(data, lastAddress, to, justBefore);
         }
 
         @Override
