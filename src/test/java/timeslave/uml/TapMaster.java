@@ -64,19 +64,29 @@ public final class TapMaster implements AutoCloseable {
                 : Map.of();
         ExternalServer c = ExternalServer.start(dir, env, List.of(ExternalServer.CHRONYD, "-x", "-d", "-u", "root",
                 "-f", dir.resolve("chrony.conf").toString()));
-        TapMaster m = new TapMaster(c, new InetSocketAddress(tap.hostIp, port));
-        m.rate = faked ? RATE : 1.0;
-        for (int i = 0; i < 50; i++) {
-            if (m.probe()) {
-                return m;
-            }
-            if (!c.alive()) {
-                throw new IOException("chronyd exited: " + c.output());
-            }
-            Thread.sleep(100);
+        TapMaster m;
+        try {
+            m = new TapMaster(c, new InetSocketAddress(tap.hostIp, port));
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
         }
-        m.close();
-        throw new IOException("chronyd never answered on " + m.address + ": " + c.output());
+        m.rate = faked ? RATE : 1.0;
+        try {
+            for (int i = 0; i < 50; i++) {
+                if (m.probe()) {
+                    return m;
+                }
+                if (!c.alive()) {
+                    throw new IOException("chronyd exited: " + c.output());
+                }
+                Thread.sleep(100);
+            }
+            throw new IOException("chronyd never answered on " + m.address + ": " + c.output());
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            m.close();   // never leave the master running (a failed start once left one behind)
+            throw e;
+        }
     }
 
 
