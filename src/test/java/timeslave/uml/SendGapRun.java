@@ -26,12 +26,15 @@ public final class SendGapRun {
         Path work = Files.createDirectories(Path.of("target", "send-gap"));
         try (Tap tap = Tap.create(); TapMaster master = TapMaster.start(Files.createTempDirectory(work.toAbsolutePath(), "m"), tap, false)) {
             String prefix = System.getProperty("gap.prefix", "");
-            String run = prefix + java + " timeslave.os.SendGapExperiment " + master.address().getHostString() + " "
-                    + master.address().getPort() + " " + rounds + " " + pause + " block > gap.out 2>&1\n"
-                    + java + " timeslave.os.SendGapExperiment " + master.address().getHostString() + " "
-                    + master.address().getPort() + " " + rounds + " " + pause + " connblock >> gap.out 2>&1\n"
-                    + java + " timeslave.ref.sntp.UdpPortExperiment " + master.address().getHostString() + " "
-                    + master.address().getPort() + " " + rounds + " " + pause + " >> gap.out 2>&1\n";
+            String hostArgs = master.address().getHostString() + " " + master.address().getPort() + " " + rounds + " " + pause;
+            String port = java + " timeslave.ref.sntp.UdpPortExperiment " + hostArgs + " >> gap.out 2>&1\n";
+            // -Dgap.port-only=true: only the daemon's own port (one third of the time, for long pauses).
+            // -Dgap.daemon=true: the daemon itself, measuring only, one request every 5 s, for 120 s (its syscalls under strace).
+            String run = Boolean.getBoolean("gap.daemon") ? prefix + "timeout 120 " + daemon + " -B -d -m -H sntp:"
+                    + master.address().getHostString() + ":" + master.address().getPort() + " -r 5 -t 1 --syslog none >> gap.out 2>&1\n"
+                    : Boolean.getBoolean("gap.port-only") ? prefix + port
+                    : prefix + java + " timeslave.os.SendGapExperiment " + hostArgs + " block >> gap.out 2>&1\n"
+                    + java + " timeslave.os.SendGapExperiment " + hostArgs + " connblock >> gap.out 2>&1\n" + port;
             try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).tap(tap))) {
                 g.waitFor(3 * rounds * (pause / 1000 + 1) + 60);
                 System.out.print(g.read("gap.out"));
