@@ -29,6 +29,17 @@ public final class SendGapExperiment {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    /** A struct msghdr for recvmsg into {@code buf} (2048 bytes) with 512 bytes of control messages. */
+    private static void prepare(Memory msg, Memory iov, Memory buf, Memory control) {
+        iov.setPointer(0, buf);
+        iov.setLong(8, 2048);
+        msg.clear();
+        msg.setPointer(16, iov);
+        msg.setLong(24, 1);
+        msg.setPointer(32, control);
+        msg.setLong(40, 512);
+    }
+
     public static void main(String[] args) throws Exception {
         InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(args[0]), Integer.parseInt(args[1]));
         int rounds = Integer.parseInt(args[2]);
@@ -71,13 +82,7 @@ public final class SendGapExperiment {
             }
             long end = System.nanoTime() + (block ? 0 : 5_000_000);
             while (System.nanoTime() < end) {
-                iov.setPointer(0, buf);
-                iov.setLong(8, 2048);
-                msg.clear();
-                msg.setPointer(16, iov);
-                msg.setLong(24, 1);
-                msg.setPointer(32, control);
-                msg.setLong(40, 512);
+                prepare(msg, iov, buf, control);
                 try {
                     SocketCalls.recvmsg(fd, msg, KernelStampedUdpSocket.MSG_ERRQUEUE | KernelStampedUdpSocket.MSG_DONTWAIT);
                 } catch (com.sun.jna.LastErrorException e) {
@@ -90,13 +95,7 @@ public final class SendGapExperiment {
                         level == KernelStampedUdpSocket.SOL_IP && type == KernelStampedUdpSocket.IP_RECVERR ? c.getInt(data + 8) : -1);
                 line.append(info == 1 ? " SCHED " : info == 0 ? " SND " : " type" + info + " ").append(stamp - before);
             }
-            iov.setPointer(0, buf);
-            iov.setLong(8, 2048);
-            msg.clear();
-            msg.setPointer(16, iov);
-            msg.setLong(24, 1);
-            msg.setPointer(32, control);
-            msg.setLong(40, 512);
+            prepare(msg, iov, buf, control);
             try {
                 long n = SocketCalls.recvmsg(fd, msg, KernelStampedUdpSocket.MSG_DONTWAIT);
                 long t4 = KernelStampedUdpSocket.stamp(control, msg.getLong(40));
