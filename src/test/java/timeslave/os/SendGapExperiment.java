@@ -3,7 +3,6 @@ package timeslave.os;
 import com.sun.jna.Memory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import timeslave.ref.sntp.NtpPacket;
 
 /**
@@ -24,9 +23,10 @@ public final class SendGapExperiment {
     private SendGapExperiment() {
     }
 
+    private static final SystemTime TIME = new SystemTime();
+
     static long now() {
-        Instant i = Instant.now();
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return TIME.realtimeNanos();
     }
 
     /** A struct msghdr for recvmsg into {@code buf} (2048 bytes) with 512 bytes of control messages. */

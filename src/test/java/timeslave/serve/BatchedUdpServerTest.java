@@ -10,7 +10,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import timeslave.os.BatchUdpSocket;
+import timeslave.os.SystemTime;
 import timeslave.ref.ListLog;
 import timeslave.ref.sntp.NtpPacket;
 import timeslave.time.ClockState;
@@ -31,6 +31,7 @@ import timeslave.time.TimeSource;
 @Timeout(60)
 class BatchedUdpServerTest {
     private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final SystemTime SYSTEM = new SystemTime();
     private final ListLog log = new ListLog(0);
 
     /** The machine's clocks; with {@code realReadMillis} every CLOCK_REALTIME read first sleeps that long. */
@@ -45,13 +46,12 @@ class BatchedUdpServerTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-                Instant now = Instant.now();
-                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                return SYSTEM.realtimeNanos();
             }
 
             @Override
             public long monotonicNanos() {
-                return System.nanoTime();
+                return SYSTEM.monotonicNanos();
             }
 
             @Override

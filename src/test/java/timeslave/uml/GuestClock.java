@@ -128,9 +128,10 @@ public final class GuestClock implements AutoCloseable {
     }
 
     /** The host's CLOCK_REALTIME (read only, as every test does). */
+    private static final timeslave.os.SystemTime HOST = new timeslave.os.SystemTime();
+
     static long hostRealtimeNanos() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return HOST.realtimeNanos();
     }
 
     @Override

@@ -73,11 +73,6 @@ public final class UdpRelay implements AutoCloseable {
         return baseNanos + Math.round(-jitterMeanNanos * Math.log(1 - random.nextDouble()));
     }
 
-    private static long realtimeNanos() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
     private void pump(boolean up) {
         KernelStampedUdpSocket in = up ? front : back;
         KernelStampedUdpSocket out = up ? back : front;
@@ -88,7 +83,7 @@ public final class UdpRelay implements AutoCloseable {
                 if (r == null) {
                     continue;
                 }
-                long nowReal = realtimeNanos();
+                long nowReal = GuestClock.hostRealtimeNanos();
                 long nowMono = System.nanoTime();
                 long arrival = r.stamped() && r.kernelRealtimeNanos() <= nowReal ? r.kernelRealtimeNanos() : nowReal;
                 InetSocketAddress to;
@@ -108,7 +103,7 @@ public final class UdpRelay implements AutoCloseable {
                 }
                 long sent = out.send(r.data(), to);
                 if (sent == KernelStampedUdpSocket.NO_STAMP) {
-                    sent = realtimeNanos();
+                    sent = GuestClock.hostRealtimeNanos();
                 }
                 synchronized (late) {
                     late.add(sent - due);
