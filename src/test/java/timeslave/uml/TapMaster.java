@@ -2,6 +2,7 @@ package timeslave.uml;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
-import timeslave.os.KernelStampedUdpSocket;
+import timeslave.os.SystemTime;
 import timeslave.ref.ExternalServer;
 import timeslave.ref.sntp.BadReply;
 import timeslave.ref.sntp.NtpPacket;
+import timeslave.ref.sntp.UdpPort;
 import timeslave.time.Epochs;
 
 /**
@@ -38,7 +40,7 @@ public final class TapMaster implements AutoCloseable {
 
     private final ExternalServer chronyd;
     private final InetSocketAddress address;
-    private final KernelStampedUdpSocket socket;
+    private final UdpPort port;
     private final SplittableRandom random = new SplittableRandom();
     private final List<long[]> probes = new ArrayList<>();   // {hostMidNanos, offsetNanos, delayNanos}
     private long t0;
@@ -47,7 +49,7 @@ public final class TapMaster implements AutoCloseable {
     private TapMaster(ExternalServer chronyd, InetSocketAddress address) throws IOException {
         this.chronyd = chronyd;
         this.address = address;
-        this.socket = KernelStampedUdpSocket.open(address.getAddress());
+        this.port = new UdpPort(address, new SystemTime());
     }
 
     /** Starts chronyd on {@code tap}'s host address, faked fast (or true time when {@code faked} is false). */
@@ -100,39 +102,29 @@ public final class TapMaster implements AutoCloseable {
     }
 
     /**
-     * One NTP exchange from the host; false if no good reply came within 200 ms. T1 is the kernel's
-     * transmit stamp and T4 its receive stamp (the reading before the send and after the receive where
-     * it gives none): a reading after the JVM woke up to a reply is late by the wake-up, and half of
-     * that would be in every offset the oracle reports.
+     * One NTP exchange from the host through the daemon's own {@link UdpPort}; false if no good reply came
+     * within 200 ms. T1 is the kernel's transmit stamp and T4 its receive stamp (the reading before the
+     * send and after the receive where it gives none): a reading after the JVM woke up to a reply is late
+     * by the wake-up, and half of that would be in every offset the oracle reports.
      */
     public boolean probe() throws IOException {
         long nonce = random.nextLong() | 1;
         byte[] req = NtpPacket.request(nonce);
-        try {
-            while (socket.receive(0) != null) {
-                // a late reply to an earlier probe
-            }
-        } catch (KernelStampedUdpSocket.Refused notYet) {
-            // an earlier probe found chronyd not listening yet
-        }
-        long before = GuestClock.hostRealtimeNanos();
-        long tx = socket.send(req, address);
-        long t1 = tx != KernelStampedUdpSocket.NO_STAMP && tx >= before ? tx : before;
-        long end = System.nanoTime() + 200_000_000L;
-        KernelStampedUdpSocket.Received p;
+        port.drain();   // late replies to earlier probes, and a refusal from before chronyd listened
+        long t1 = port.send(req);
+        long deadline = System.nanoTime() + 200_000_000L;
+        UdpPort.Datagram p;
         try {
             do {
-                p = socket.receive((int) Math.max(1, (end - System.nanoTime()) / 1_000_000));
-            } while (p != null && !p.from().equals(address) && System.nanoTime() < end);
-        } catch (KernelStampedUdpSocket.Refused notYet) {
+                p = port.receive(deadline);
+            } while (p != null && !port.fromServer(p.from()));
+        } catch (PortUnreachableException notYet) {
             return false;   // chronyd is not listening (yet)
         }
-        if (p == null || !p.from().equals(address)) {
+        if (p == null) {
             return false;
         }
-        long after = GuestClock.hostRealtimeNanos();
-        long t4 = p.stamped() && p.kernelRealtimeNanos() <= after && p.kernelRealtimeNanos() >= t1
-                ? p.kernelRealtimeNanos() : after;
+        long t4 = p.realtimeNanos();
         NtpPacket r;
         try {
             r = NtpPacket.decodeReply(p.data(), nonce);
@@ -189,7 +181,7 @@ public final class TapMaster implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        port.close();
         chronyd.close();
     }
 }
