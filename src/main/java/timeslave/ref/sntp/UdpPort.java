@@ -50,17 +50,12 @@ public final class UdpPort implements AutoCloseable {
 
     /** The socket under a port: the kernel-stamping one, the JDK's where that cannot open, a fake in tests. */
     interface Endpoint extends AutoCloseable {
-        /** Sends; returns the kernel's transmit stamp (CLOCK_REALTIME) or {@link KernelStampedUdpSocket#NO_STAMP}. */
-        long send(byte[] data, InetSocketAddress to) throws IOException;
-
         /**
-         * {@link #send}, running {@code justBefore} (T1's reading) as the last thing before the system call:
-         * everything else the send needs (the address in the kernel's form) is made before it.
+         * Sends, running {@code justBefore} (T1's reading) as the last thing before the system call: everything
+         * else the send needs (the address in the kernel's form) is made before it. Returns the kernel's
+         * transmit stamp (CLOCK_REALTIME) or {@link KernelStampedUdpSocket#NO_STAMP}.
          */
-        default long send(byte[] data, InetSocketAddress to, Runnable justBefore) throws IOException {
-            justBefore.run();
-            return send(data, to);
-        }
+        long send(byte[] data, InetSocketAddress to, Runnable justBefore) throws IOException;
 
         /** What {@link #send} would do before its send call that can be done earlier (before T1 is read). */
         default void readyToSend() throws IOException {
@@ -219,11 +214,6 @@ public final class UdpPort implements AutoCloseable {
         }
 
         @Override
-        public long send(byte[] data, InetSocketAddress to) throws IOException {
-            return send(data, to, () -> { });
-        }
-
-        @Override
         public long send(byte[] data, InetSocketAddress to, Runnable justBefore) throws IOException {
             if (!to.equals(lastTo)) {
                 lastAddress = s.sockaddr(to);
@@ -263,8 +253,10 @@ public final class UdpPort implements AutoCloseable {
         }
 
         @Override
-        public long send(byte[] data, InetSocketAddress to) throws IOException {
-            socket.send(new DatagramPacket(data, data.length, to));
+        public long send(byte[] data, InetSocketAddress to, Runnable justBefore) throws IOException {
+            DatagramPacket p = new DatagramPacket(data, data.length, to);
+            justBefore.run();
+            socket.send(p);
             return KernelStampedUdpSocket.NO_STAMP;
         }
 

@@ -50,7 +50,8 @@ class UdpPortTest {
         long txStamp = KernelStampedUdpSocket.NO_STAMP;
 
         @Override
-        public long send(byte[] data, InetSocketAddress to) {
+        public long send(byte[] data, InetSocketAddress to, Runnable justBefore) {
+            justBefore.run();
             return txStamp;
         }
 
@@ -131,7 +132,8 @@ class UdpPortTest {
             }
 
             @Override
-            public long send(byte[] data, InetSocketAddress to) {
+            public long send(byte[] data, InetSocketAddress to, Runnable justBefore) {
+                justBefore.run();
                 sentAt[0] = time.real;
                 return KernelStampedUdpSocket.NO_STAMP;
             }
