@@ -319,17 +319,13 @@ public final class BenchRealKernel {
                         (relay.requests() - sentBefore) * 3600.0 / seconds) + note
                         + "\n          relay " + relay.lateness(true) + "; " + relay.lateness(false);
             }
-            if (who.equals("timeslave")) {
-                int i = 0;
-                while (i < o.size() - 1 && o.hostAt(i) < start + from * 1_000_000_000L) {
-                    i++;
-                }
-                Coverage c = coverage(g.scratch().resolve("stats"), o, o.guestAt(i));
-                note = "spread: " + c.line() + "\n          " + note;
-            }
-            int i = 0;
+            int i = 0;   // the first reading from "from" on, whose guest time the daemon's own records are cut at
             while (i < o.size() - 1 && o.hostAt(i) < start + from * 1_000_000_000L) {
                 i++;
+            }
+            if (who.equals("timeslave")) {
+                Coverage c = coverage(g.scratch().resolve("stats"), o, o.guestAt(i));
+                note = "spread: " + c.line() + "\n          " + note;
             }
             note = "samples: " + sampleErrors(g.scratch(), who, o, o.guestAt(i)) + "\n          " + note;
             return new Result(who, path, after.length, mean / 1e3, rms / 1e3, p99 / 1e3, max / 1e3,
