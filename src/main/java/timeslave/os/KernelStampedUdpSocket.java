@@ -43,12 +43,19 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     static final int SO_TIMESTAMPING = 37;
     static final int SCM_TIMESTAMPING = SO_TIMESTAMPING;
     /**
-     * The driver's stamp as it sends the packet, as chronyd uses. Not SOF_TIMESTAMPING_TX_SCHED (the
-     * stamp as the packet enters the device's queue): on a User-Mode Linux guest, whose driver gives
-     * only that one, the true offset settled at −55 to −73 µs, against −8 to +40 µs with the reading
-     * taken before the send (one 200 s run each, issue 10).
+     * The driver's stamp as it sends the packet (SND), as chronyd uses; T1 wherever the driver gives it.
      */
     static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+    /**
+     * The stamp as the packet enters the device's queue (SCHED), inside the send call: T1 where the
+     * driver gives no SND stamp (User-Mode Linux's vector driver, some virtual devices). It is still
+     * nearer the wire than any user-space reading. In User-Mode Linux guests, where each system call is
+     * a ptrace round trip, the reading before the send led the datagram by 65–95 µs. Issue 10's
+     * benchmark measured the error on its bare tap against the guest kernel's true clock (600 s, the
+     * same run for chronyd): +20 to +25 µs mean with the reading, −3.3 µs with SCHED, and chronyd
+     * +3.7 to +10 µs.
+     */
+    static final int SOF_TIMESTAMPING_TX_SCHED = 1 << 8;
     static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
     static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
     static final short POLLIN = 1;
@@ -57,8 +64,8 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     static final int MSG_ERRQUEUE = 0x2000;
     /** How long a send waits for its transmit stamp, ns: it comes as the driver sends, within microseconds. */
     static final long TX_STAMP_WAIT_NANOS = 2_000_000;
-    /** After this many sends without a transmit stamp (a driver that does not stamp), stop waiting for them. */
-    static final int TX_STAMP_GIVE_UP = 3;
+    /** sock_extended_err.ee_origin of a transmit stamp (linux/errqueue.h). */
+    static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
     /** At most this many stale error-queue messages are read before a send. */
     static final int MAX_STALE = 16;
     static final int EINTR = 4;
@@ -110,9 +117,10 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
     private final Memory buffer = new Memory(RECEIVE_BUFFER_BYTES);
     private final Memory pollfd = new Memory(8);
     private boolean txStamps;
-    private int txMisses;
-    private boolean txSeen;
+    private final TransmitStampChoice txChoice = new TransmitStampChoice();
     private boolean closed;
+    /** The kind of the last message {@link #readError} read ({@link #stampKind}), NO_KIND if it read none. */
+    private int lastKind = NO_KIND;
     /** The destination of the last datagram an ICMP port unreachable came back for, not yet reported. */
     private InetSocketAddress refused;
 
@@ -149,7 +157,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         }
         try {
             SocketCalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
-                    | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
+                    | SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
             s.txStamps = true;
         } catch (LastErrorException e) {
             s.txStamps = false;   // receive stamps still work; sends are stamped in user space
@@ -236,24 +244,29 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
         return txStamps;
     }
 
+    /** This send's transmit stamp as {@link TransmitStampChoice} picks it from the error queue, or NO_STAMP. */
     private long transmitStamp() {
         long end = System.nanoTime() + TX_STAMP_WAIT_NANOS;
+        txChoice.begin();
         do {
-            long stamp = readError();
-            if (stamp != NO_STAMP) {
-                txSeen = true;
-                txMisses = 0;
-                return stamp;
+            for (int i = 0; i < MAX_STALE && txChoice.waiting(); i++) {
+                long stamp = readError();
+                if (stamp == NO_STAMP && lastKind == NO_KIND) {
+                    break;   // the queue is empty
+                }
+                txChoice.offer(lastKind, stamp);
+            }
+            if (!txChoice.waiting()) {
+                break;
             }
             int waitMillis = (int) Math.max(0, (end - System.nanoTime() + 999_999) / 1_000_000);
             if (poll((short) 0, waitMillis) == 0) {
                 break;
             }
         } while (System.nanoTime() < end);
-        if (!txSeen && ++txMisses >= TX_STAMP_GIVE_UP) {
-            txStamps = false;
-        }
-        return NO_STAMP;
+        long stamp = txChoice.end();
+        txStamps = txChoice.asking();
+        return stamp;
     }
 
     /**
@@ -262,11 +275,13 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      */
     private long readError() {
         prepare();
+        lastKind = NO_KIND;
         try {
             SocketCalls.recvmsg(fd, msg, MSG_ERRQUEUE | MSG_DONTWAIT);
         } catch (LastErrorException e) {
             return NO_STAMP;
         }
+        lastKind = stampKind(control, msg.getLong(40));
         if (refusedError(control, msg.getLong(40))) {
             try {
                 refused = address(name.getByteArray(0, Math.min(SOCKADDR_BYTES, msg.getInt(8))));
@@ -294,6 +309,20 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
             }
             return 0;
         }) != 0;
+    }
+
+    /** No message, or one that is not a transmit stamp (an ICMP error). */
+    static final int NO_KIND = -1;
+
+    /**
+     * Which transmit stamp {@code length} bytes of control messages from the error queue carry: the
+     * ee_info of its struct sock_extended_err (of origin SO_EE_ORIGIN_TIMESTAMPING), SCM_TSTAMP_SND (0),
+     * SCM_TSTAMP_SCHED (1) or another; {@link #NO_KIND} for any other message.
+     */
+    static int stampKind(Pointer control, long length) {
+        return (int) eachMessage(control, length, NO_KIND, (c, level, type, data, dataBytes) ->
+                ((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR)) && dataBytes >= 16
+                        && (c.getByte(data + 4) & 0xff) == SO_EE_ORIGIN_TIMESTAMPING ? c.getInt(data + 8) : NO_KIND);
     }
 
     /** One control message: {@code dataBytes} of data at {@code data} in {@code c}; returns the walk's "none" to go on. */

@@ -37,7 +37,9 @@ final class GuestCommands {
                 throw new IllegalStateException(e);
             }
         }
-        return java + " " + JVM_FLAGS + " -cp " + String.join(":", cp) + " timeslave.cli.Main";
+        // -Dtimeslave.uml.guest-jvm-opts=A@B adds JVM options A and B to the daemon's in the guest (A/B experiments).
+        String extra = System.getProperty("timeslave.uml.guest-jvm-opts", "").replace('@', ' ');
+        return java + " " + JVM_FLAGS + (extra.isEmpty() ? "" : " " + extra) + " -cp " + String.join(":", cp) + " timeslave.cli.Main";
     }
 
     /** adjtimex(8), wherever .ci/install-deps put it; skips the test if it is nowhere. */

@@ -16,9 +16,10 @@ import timeslave.time.TimeSource;
  * dropped by the kernel. Shared by the three network references (SNTP, TAICLOCK, RFC 868/UDP).
  *
  * <p>Timestamps: each send is stamped by the kernel as the driver transmits it (SO_TIMESTAMPING's
- * software transmit stamp, read back from the socket's error queue), or where it gives none with the
- * {@link TimeSource} immediately before the system call (T1): a user-space T1 holds the send call's
- * own time before the packet leaves, which biases the offset by half of it the other way. Each receive is stamped by the kernel ({@code SO_TIMESTAMPNS} through
+ * software transmit stamp, read back from the socket's error queue); where the driver gives none, as
+ * the datagram entered the device's queue, inside the send call (SCHED); where the kernel gives neither,
+ * with the {@link TimeSource} immediately before the system call (T1). A user-space T1 holds the send
+ * call's own time before the packet leaves, which biases the offset by half of it the other way. Each receive is stamped by the kernel ({@code SO_TIMESTAMPNS} through
  * {@link KernelStampedUdpSocket}) when the datagram reached the socket; that stamp is CLOCK_REALTIME,
  * and its monotonic counterpart is the monotonic reading taken beside a real-time reading right after
  * the receive, less the datagram's age (realtime now − kernel stamp), so {@code realtimeNanos} and
