@@ -51,9 +51,9 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      * driver gives no SND stamp (User-Mode Linux's vector driver, some virtual devices). It is still
      * nearer the wire than any user-space reading. In User-Mode Linux guests, where each system call is
      * a ptrace round trip, the reading before the send led the datagram by 65–95 µs. Issue 10's
-     * benchmark measured the error on its bare tap against the guest kernel's true clock (600 s, the
-     * same run for chronyd): +20 to +25 µs mean with the reading, −3.3 µs with SCHED, and chronyd
-     * +3.7 to +10 µs.
+     * benchmark (scripts/bench-real-kernel) measured the mean error on its bare tap against the guest
+     * kernel's true clock, 400 s per run: +19.7 to +24.7 µs with the reading (three runs), −7.4 to −2.2 µs
+     * with SCHED (four runs); chronyd, in the same runs, +3.7 to +17.2 µs.
      */
     static final int SOF_TIMESTAMPING_TX_SCHED = 1 << 8;
     static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
