@@ -26,6 +26,10 @@ import java.nio.ByteOrder;
  * unconnected socket too, with the destination of the datagram that drew them; a port unreachable is
  * reported by {@link #receive} as {@link Refused}. Linux on LP64 (x86_64, aarch64): the struct layouts
  * below are those of that ABI.
+ *
+ * <p>One thread at a time: the buffers for recvmsg and the error queue are shared. A socket opened
+ * without transmit stamps ({@link #open(InetAddress, boolean)}) touches none of them when it sends, so
+ * one thread may send on it while another receives.
  */
 public final class KernelStampedUdpSocket implements AutoCloseable {
     /** No kernel timestamp came with the datagram. */
@@ -135,6 +139,14 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      * @throws IOException naming the call and errno if libc cannot be loaded or any call fails
      */
     public static KernelStampedUdpSocket open(InetAddress server) throws IOException {
+        return open(server, true);
+    }
+
+    /**
+     * As {@link #open(InetAddress)}; with {@code transmitStamps} false, sends are never stamped by the
+     * kernel (their error queue holds only ICMP errors).
+     */
+    public static KernelStampedUdpSocket open(InetAddress server, boolean transmitStamps) throws IOException {
         int family = server instanceof Inet4Address ? AF_INET : AF_INET6;
         int fd;
         try {
@@ -155,12 +167,14 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
             s.close();
             throw new IOException("setsockopt(SO_TIMESTAMPNS)/bind: errno " + e.getErrorCode(), e);
         }
-        try {
-            SocketCalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
-                    | SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
-            s.txStamps = true;
-        } catch (LastErrorException e) {
-            s.txStamps = false;   // receive stamps still work; sends are stamped in user space
+        if (transmitStamps) {
+            try {
+                SocketCalls.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, new int[]{SOF_TIMESTAMPING_TX_SOFTWARE
+                        | SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_TSONLY}, 4);
+                s.txStamps = true;
+            } catch (LastErrorException e) {
+                s.txStamps = false;   // receive stamps still work; sends are stamped in user space
+            }
         }
         // ICMP errors for an unconnected socket: without them a closed port is only a timeout. An AF_INET6
         // socket talking to a v4-mapped address gets ICMPv4, so it asks for both.
@@ -471,7 +485,10 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
 
     /** The sender's address from a sockaddr_in/sockaddr_in6. */
     static InetSocketAddress address(byte[] sa) throws IOException {
-        int family = ByteBuffer.wrap(sa).order(ByteOrder.nativeOrder()).getShort(0);
+        int family = sa.length >= 2 ? ByteBuffer.wrap(sa).order(ByteOrder.nativeOrder()).getShort(0) : -1;
+        if (sa.length < (family == AF_INET ? 8 : 24)) {
+            throw new IOException("recvmsg gave a sender address of " + sa.length + " bytes");
+        }
         int port = ((sa[2] & 0xff) << 8) | (sa[3] & 0xff);
         try {
             if (family == AF_INET) {

@@ -97,6 +97,29 @@ class SlaveTest {
         assertTrue(log.lines.contains("INFO timetrim -12345 ns/s restored"), log.lines.toString());
     }
 
+    /** Stopped while a slew runs (the scheduler was waiting for its end): the frequency goes back to the timetrim. */
+    @Test
+    void aSlewStillRunningWhenStoppedIsEndedAtTheTimetrim() throws Exception {
+        Reference behind = new Reference() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Sample measure() {
+                return new Sample("fake", clock.mono, clock.realtime, 300_000, 200_000, 100_000);
+            }
+        };
+        TimetrimStore.Memory store = new TimetrimStore.Memory(OptionalLong.of(1_000));
+        Slave slave = slave(Settings.defaults(), behind, store, 3);
+        slave.run();
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("stepped")), log.lines.toString());
+        assertTrue(clock.writes.stream().anyMatch(w -> !w.equals("frequency " + Math.round(slave.timetrimNsPerSec()))),
+                "a slew ran: " + clock.writes);
+        assertEquals(slave.timetrimNsPerSec(), clock.frequency, 0.5, "left at the timetrim: " + clock.writes);
+    }
+
     @Test
     void initialDriftIsUsedWithoutASavedTimetrim() throws Exception {
         slave(Settings.defaults().withInitDriftNsPerSec(2_000), new Scripted(), new TimetrimStore.Memory(OptionalLong.empty()), 1).run();

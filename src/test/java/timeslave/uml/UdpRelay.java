@@ -22,8 +22,10 @@ import timeslave.os.KernelStampedUdpSocket;
  * no hand-over to another thread. The first relay handed each datagram to a delivery thread through
  * a queue; after 16 s asleep both threads woke late, by different amounts in each direction, and both
  * daemons behind it settled about +115 µs off (issue 10). How late each datagram really left, against
- * its arrival stamp plus its hold, is measured from the kernel's transmit stamp and reported per
- * direction ({@link #lateness}), so any asymmetry left in the relay itself shows in the benchmark.
+ * its arrival stamp plus its hold, is measured by the clock read right after the send call and reported
+ * per direction ({@link #lateness}), so any asymmetry left in the relay itself shows in the benchmark.
+ * (Not by the kernel's transmit stamp: each socket is read by one direction's thread and written by the
+ * other's, and the stamps would come back on the reading thread's error queue.)
  * A datagram that arrives while the thread of its direction is still holding another waits for it
  * (one request per poll interval never does).
  */
@@ -45,8 +47,9 @@ public final class UdpRelay implements AutoCloseable {
     /** Listens on {@code listen}'s address (any port) and relays to {@code server}. */
     public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed)
             throws IOException {
-        this.front = KernelStampedUdpSocket.open(listen.getAddress());
-        this.back = KernelStampedUdpSocket.open(server.getAddress());
+        // Without transmit stamps, one thread may send on a socket while another receives on it.
+        this.front = KernelStampedUdpSocket.open(listen.getAddress(), false);
+        this.back = KernelStampedUdpSocket.open(server.getAddress(), false);
         this.listen = new InetSocketAddress(listen.getAddress(), front.localPort());
         this.server = server;
         this.baseNanos = baseNanos;
