@@ -52,10 +52,11 @@ class SlaveTest {
         }
     }
 
-    /** Replies with offset 0 and a fixed delay, except while {@code silent} says otherwise. */
+    /** Replies with offset {@code offsetNanos} (0) and a fixed delay, except while {@code silent} says otherwise. */
     final class Scripted implements Reference {
         final List<Boolean> silent = new ArrayList<>();
         boolean ownHealth;
+        long offsetNanos;
         int calls;
 
         @Override
@@ -75,7 +76,7 @@ class SlaveTest {
             if (quiet) {
                 throw new MeasurementException(MeasurementException.Kind.UNREACHABLE, "no reply to 4 probes");
             }
-            return new Sample("fake", clock.mono, clock.realtime, 0, 200_000, 100_000);
+            return new Sample("fake", clock.mono, clock.realtime, offsetNanos, 200_000, 100_000);
         }
     }
 
@@ -100,17 +101,8 @@ class SlaveTest {
     /** Stopped while a slew runs (the scheduler was waiting for its end): the frequency goes back to the timetrim. */
     @Test
     void aSlewStillRunningWhenStoppedIsEndedAtTheTimetrim() throws Exception {
-        Reference behind = new Reference() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public Sample measure() {
-                return new Sample("fake", clock.mono, clock.realtime, 300_000, 200_000, 100_000);
-            }
-        };
+        Scripted behind = new Scripted();
+        behind.offsetNanos = 300_000;
         TimetrimStore.Memory store = new TimetrimStore.Memory(OptionalLong.of(1_000));
         Slave slave = slave(Settings.defaults(), behind, store, 3);
         slave.run();
