@@ -205,13 +205,9 @@ public final class Slave {
                 log.err("cannot set the clock frequency: " + e.getMessage());
             }
         }
-        double savedTrim = saved.isPresent() ? saved.getAsLong() : Double.NaN;
-        double loggedTrim = savedTrim;
-        long lastSaveMono = clock.monotonicNanos();
-        long nextMeasureMono = clock.monotonicNanos();
         statusListener.published(status.snapshot(clock.monotonicNanos(), clock.realtimeNanos(), bound, timetrimNsPerSec, 0));
         try {
-            loop(filter, discipline, leap, schedule, savedTrim, loggedTrim, lastSaveMono, nextMeasureMono);
+            loop(filter, discipline, leap, schedule, saved);
         } finally {
             // A slew left running would go on moving the clock at its rate after the daemon has gone
             // (12.5 ppm, 1 s a day, was seen on a real kernel): the clock returns to the timetrim.
@@ -225,10 +221,15 @@ public final class Slave {
         }
     }
 
-    private void loop(Filter filter, Discipline discipline, LeapPlanner leap, Schedule schedule, double savedTrim,
-                      double loggedTrim, long lastSaveMono, long nextMeasureMono) throws InterruptedException {
+    /** Measures and disciplines until {@link #stop()}; {@code saved} is the timetrim restored at start. */
+    private void loop(Filter filter, Discipline discipline, LeapPlanner leap, Schedule schedule, OptionalLong saved)
+            throws InterruptedException {
         boolean unreachable = false;
         int failures = 0;
+        double savedTrim = saved.isPresent() ? saved.getAsLong() : Double.NaN;
+        double loggedTrim = savedTrim;
+        long lastSaveMono = clock.monotonicNanos();
+        long nextMeasureMono = clock.monotonicNanos();
         while (!stopping) {
             if (clock.stepsAloneMoveRealtimeAgainstMonotonic() && foreignStep(filter, leap)) {
                 nextMeasureMono = clock.monotonicNanos();

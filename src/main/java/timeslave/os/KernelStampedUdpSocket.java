@@ -314,7 +314,7 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      */
     static boolean refusedError(Pointer control, long length) {
         return eachMessage(control, length, 0, (c, level, type, data, dataBytes) -> {
-            if (((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR)) && dataBytes >= 16) {
+            if (extendedError(level, type, dataBytes)) {
                 int errno = c.getInt(data);
                 int origin = c.getByte(data + 4) & 0xff;
                 if (errno == ECONNREFUSED && (origin == SO_EE_ORIGIN_ICMP || origin == SO_EE_ORIGIN_ICMP6)) {
@@ -335,8 +335,13 @@ public final class KernelStampedUdpSocket implements AutoCloseable {
      */
     static int stampKind(Pointer control, long length) {
         return (int) eachMessage(control, length, NO_KIND, (c, level, type, data, dataBytes) ->
-                ((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR)) && dataBytes >= 16
-                        && (c.getByte(data + 4) & 0xff) == SO_EE_ORIGIN_TIMESTAMPING ? c.getInt(data + 8) : NO_KIND);
+                extendedError(level, type, dataBytes) && (c.getByte(data + 4) & 0xff) == SO_EE_ORIGIN_TIMESTAMPING
+                        ? c.getInt(data + 8) : NO_KIND);
+    }
+
+    /** Whether a control message is a whole struct sock_extended_err (IP_RECVERR or IPV6_RECVERR). */
+    private static boolean extendedError(int level, int type, long dataBytes) {
+        return ((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR)) && dataBytes >= 16;
     }
 
     /** One control message: {@code dataBytes} of data at {@code data} in {@code c}; returns the walk's "none" to go on. */

@@ -51,7 +51,7 @@ final class TransmitStampChoice {
             return false;
         }
         boolean sndExpected = sndSeen || sndMisses < GIVE_UP;
-        return sndExpected || sched == KernelStampedUdpSocket.NO_STAMP && (anySeen || allMisses < GIVE_UP);
+        return sndExpected || sched == KernelStampedUdpSocket.NO_STAMP && asking();
     }
 
     /** The send's T1 stamp (SND, else SCHED, else {@link KernelStampedUdpSocket#NO_STAMP}); counts what was missing. */

@@ -91,9 +91,9 @@ public final class SendGapExperiment {
                 }
                 long len = msg.getLong(40);
                 long stamp = KernelStampedUdpSocket.stamp(control, len);
-                long info = KernelStampedUdpSocket.eachMessage(control, len, -1, (c, level, type, data, bytes) ->
-                        level == KernelStampedUdpSocket.SOL_IP && type == KernelStampedUdpSocket.IP_RECVERR ? c.getInt(data + 8) : -1);
-                line.append(info == 1 ? " SCHED " : info == 0 ? " SND " : " type" + info + " ").append(stamp - before);
+                int kind = KernelStampedUdpSocket.stampKind(control, len);
+                line.append(kind == TransmitStampChoice.SCHED ? " SCHED " : kind == TransmitStampChoice.SND ? " SND " : " type" + kind + " ")
+                        .append(stamp - before);
             }
             prepare(msg, iov, buf, control);
             try {

@@ -104,10 +104,8 @@ public final class UdpRelay implements AutoCloseable {
                 while (System.nanoTime() < dueMono) {
                     Thread.onSpinWait();
                 }
-                long sent = out.send(r.data(), to);
-                if (sent == KernelStampedUdpSocket.NO_STAMP) {
-                    sent = GuestClock.hostRealtimeNanos();
-                }
+                out.send(r.data(), to);
+                long sent = GuestClock.hostRealtimeNanos();
                 synchronized (late) {
                     late.add(sent - due);
                 }
