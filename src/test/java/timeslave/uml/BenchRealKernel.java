@@ -16,7 +16,8 @@ import timeslave.ref.ExternalServer;
  * starts 0.5 s behind its own master running 50 ppm fast (chronyd -x under libfaketime on the host end
  * of the tap), with the same packet budget ({@code -r 16 -t 1} against {@code minpoll 4 maxpoll 4}:
  * one request per 16 s after the start); on the bare tap and through a {@link UdpRelay} adding
- * 100 µs + exponential(100 µs) each way. The oracle ({@link GuestClock}) gives the truth: RMS, p99 and
+ * 100 µs + exponential(100 µs) each way, plus a fixed 2 ms settle both ways so that the relay's own
+ * wake-up never stretches one direction (the constant cancels out of a two-way offset). The oracle ({@link GuestClock}) gives the truth: RMS, p99 and
  * maximum |offset| after convergence, the time to stay within 1 ms and 100 µs, and how often the
  * daemon's reported sd and error bound covered its estimates' true error.
  *
@@ -25,6 +26,8 @@ import timeslave.ref.ExternalServer;
  * swing by tens of µs with the machine's load).
  */
 public final class BenchRealKernel {
+    /** The relay's fixed hold both ways, ns: longer than its threads' wake-up after 16 s asleep (p99 ~1.4 ms). */
+    static final long SETTLE_NANOS = 2_000_000;
     static final long BASE_NANOS = 100_000;
     static final long JITTER_MEAN_NANOS = 100_000;
 
@@ -130,6 +133,8 @@ public final class BenchRealKernel {
         }
         System.out.printf(Locale.ROOT, "# %d s per run, figures from %d s after boot; master chronyd -x, FAKETIME \"%s\"; guest starts 0.5 s behind%n",
                 seconds, from, TapMaster.FAKETIME);
+        System.out.printf(Locale.ROOT, "# relay: each way %.0f us settle + %.0f us + exponential(%.0f us)%n",
+                SETTLE_NANOS / 1e3, BASE_NANOS / 1e3, JITTER_MEAN_NANOS / 1e3);
         List<Result> results = new ArrayList<>();
         Path work = Files.createDirectories(Path.of("target", "bench-real-kernel"));
         List<String> whos = List.of("timeslave", "chronyd");
@@ -152,7 +157,7 @@ public final class BenchRealKernel {
                     String loadBefore = load();
                     for (int k = 0; k < 2; k++) {
                         if (path.equals("relay")) {
-                            relays[k] = new UdpRelay(new InetSocketAddress(taps[k].hostIp, 0), masters[k].address(), BASE_NANOS,
+                            relays[k] = new UdpRelay(new InetSocketAddress(taps[k].hostIp, 0), masters[k].address(), SETTLE_NANOS, BASE_NANOS,
                                     JITTER_MEAN_NANOS, 1 + k);
                         }
                         InetSocketAddress to = relays[k] != null ? relays[k].address() : masters[k].address();

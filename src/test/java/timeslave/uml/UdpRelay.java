@@ -17,6 +17,14 @@ import timeslave.os.KernelStampedUdpSocket;
  * (seeded). Both directions are drawn from the same distribution, so the path stays symmetric on
  * average and only its jitter is new. One client at a time (the last one heard from).
  *
+ * <p>Each datagram is also held a fixed {@code settleNanos}, the same both ways, so that the relay
+ * itself never makes one late: a thread asleep in poll can take a millisecond to run after its
+ * datagram arrives, and a hold shorter than that wake-up is stretched to it. A constant added to
+ * both directions cancels out of a two-way offset ((up − down)/2) and only lengthens the round
+ * trip; a wake-up that stretches one direction more than the other does not cancel. With no
+ * settle (the relay of sessions 5 and 6 of issue 10) the two directions left late by 70–166 µs
+ * on average, and the mean error of both daemons behind it followed half the difference.
+ *
  * <p>Each hold is counted from the kernel's receive stamp of the datagram (SO_TIMESTAMPNS), not from
  * when a thread woke up to read it, and the same thread spins out the rest of the hold and sends:
  * no hand-over to another thread. The first relay handed each datagram to a delivery thread through
@@ -36,6 +44,7 @@ public final class UdpRelay implements AutoCloseable {
     private final InetSocketAddress server;
     private final long baseNanos;
     private final double jitterMeanNanos;
+    private final long settleNanos;
     private final SplittableRandom random;
     private final Thread[] threads;
     private final List<Long> lateUp = new ArrayList<>();
@@ -44,9 +53,12 @@ public final class UdpRelay implements AutoCloseable {
     private volatile boolean closed;
     private final AtomicLong requests = new AtomicLong();
 
-    /** Listens on {@code listen}'s address (any port) and relays to {@code server}. */
-    public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed)
-            throws IOException {
+    /**
+     * Listens on {@code listen}'s address (any port) and relays to {@code server}, holding each datagram
+     * {@code settleNanos + baseNanos} plus its exponential extra.
+     */
+    public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long settleNanos, long baseNanos,
+                    long jitterMeanNanos, long seed) throws IOException {
         // Without transmit stamps, one thread may send on a socket while another receives on it.
         this.front = KernelStampedUdpSocket.open(listen.getAddress(), false);
         this.back = KernelStampedUdpSocket.open(server.getAddress(), false);
@@ -54,6 +66,7 @@ public final class UdpRelay implements AutoCloseable {
         this.server = server;
         this.baseNanos = baseNanos;
         this.jitterMeanNanos = jitterMeanNanos;
+        this.settleNanos = settleNanos;
         this.random = new SplittableRandom(seed);
         threads = new Thread[]{new Thread(() -> pump(true), "relay-up"), new Thread(() -> pump(false), "relay-down")};
         for (Thread t : threads) {
@@ -99,7 +112,7 @@ public final class UdpRelay implements AutoCloseable {
                 } else {
                     continue;
                 }
-                long due = arrival + holdNanos();
+                long due = arrival + settleNanos + holdNanos();
                 long dueMono = nowMono + (due - nowReal);
                 while (System.nanoTime() < dueMono) {
                     Thread.onSpinWait();
@@ -118,7 +131,7 @@ public final class UdpRelay implements AutoCloseable {
     }
 
     /**
-     * How late datagrams left in one direction against their arrival stamp plus hold: count, mean and
+     * How late datagrams left in one direction against their arrival stamp plus settle and hold: count, mean and
      * 99th percentile, µs; {@code up} is client to server.
      */
     public String lateness(boolean up) {
