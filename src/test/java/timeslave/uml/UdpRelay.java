@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import timeslave.os.KernelStampedUdpSocket;
 
 /**
@@ -26,8 +27,8 @@ import timeslave.os.KernelStampedUdpSocket;
  * on average, and the mean error of both daemons behind it followed half the difference.
  *
  * <p>Each hold is counted from the kernel's receive stamp of the datagram (SO_TIMESTAMPNS), not from
- * when a thread woke up to read it, and the same thread spins out the rest of the hold and sends:
- * no hand-over to another thread. The first relay handed each datagram to a delivery thread through
+ * when a thread woke up to read it, and the same thread sleeps until {@link #SPIN_NANOS} before the
+ * datagram is due, spins out the rest and sends: no hand-over to another thread. The first relay handed each datagram to a delivery thread through
  * a queue; after 16 s asleep both threads woke late, by different amounts in each direction, and both
  * daemons behind it settled about +115 µs off (issue 10). How late each datagram really left, against
  * its arrival stamp plus its hold, is measured by the clock read right after the send call and reported
@@ -38,6 +39,8 @@ import timeslave.os.KernelStampedUdpSocket;
  * (one request per poll interval never does).
  */
 public final class UdpRelay implements AutoCloseable {
+    /** A holding thread wakes this long before a datagram is due and spins out the rest, ns. */
+    static final long SPIN_NANOS = 300_000;
     private final KernelStampedUdpSocket front;
     private final KernelStampedUdpSocket back;
     private final InetSocketAddress listen;
@@ -114,6 +117,12 @@ public final class UdpRelay implements AutoCloseable {
                 }
                 long due = arrival + settleNanos + holdNanos();
                 long dueMono = nowMono + (due - nowReal);
+                // Asleep until shortly before the due time, then spinning: a thread that spins for the
+                // whole settle on a loaded 2-CPU machine is preempted and sends milliseconds late.
+                long wake = dueMono - SPIN_NANOS;
+                for (long left = wake - System.nanoTime(); left > 0; left = wake - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
                 while (System.nanoTime() < dueMono) {
                     Thread.onSpinWait();
                 }
@@ -131,8 +140,8 @@ public final class UdpRelay implements AutoCloseable {
     }
 
     /**
-     * How late datagrams left in one direction against their arrival stamp plus settle and hold: count, mean and
-     * 99th percentile, µs; {@code up} is client to server.
+     * How late datagrams left in one direction against their arrival stamp plus settle and hold: count, median,
+     * mean, 99th percentile and maximum, µs; {@code up} is client to server.
      */
     public String lateness(boolean up) {
         List<Long> late = up ? lateUp : lateDown;
@@ -145,8 +154,8 @@ public final class UdpRelay implements AutoCloseable {
         }
         double mean = java.util.Arrays.stream(a).average().orElseThrow();
         long p99 = a[(int) Math.min(a.length - 1, Math.ceil(0.99 * a.length) - 1)];
-        return String.format(Locale.ROOT, "%s %d datagrams left late by mean %.1f us, p99 %.1f us, max %.1f us",
-                up ? "up" : "down", a.length, mean / 1e3, p99 / 1e3, a[a.length - 1] / 1e3);
+        return String.format(Locale.ROOT, "%s %d datagrams left late by median %.1f us, mean %.1f us, p99 %.1f us, max %.1f us",
+                up ? "up" : "down", a.length, a[a.length / 2] / 1e3, mean / 1e3, p99 / 1e3, a[a.length - 1] / 1e3);
     }
 
     @Override
