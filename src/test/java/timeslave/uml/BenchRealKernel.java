@@ -16,9 +16,8 @@ import timeslave.ref.ExternalServer;
  * starts 0.5 s behind its own master running 50 ppm fast (chronyd -x under libfaketime on the host end
  * of the tap), with the same packet budget ({@code -r 16 -t 1} against {@code minpoll 4 maxpoll 4}:
  * one request per 16 s after the start); on the bare tap and through a {@link UdpRelay} adding
- * 100 µs + exponential(100 µs) each way, plus a fixed 2 ms settle both ways so that the relay's own
- * wake-up never stretches one direction (the constant cancels out of a two-way offset). The oracle ({@link GuestClock}) gives the truth: RMS, p99 and
- * maximum |offset| after convergence, the time to stay within 1 ms and 100 µs, and how often the
+ * 100 µs + exponential(100 µs) each way, plus a fixed {@link #SETTLE_NANOS} both ways. The oracle
+ * ({@link GuestClock}) gives the truth: RMS, p99 and maximum |offset| after convergence, the time to stay within 1 ms and 100 µs, and how often the
  * daemon's reported sd and error bound covered its estimates' true error.
  *
  * <p>Arguments: {@code [--seconds N] [--from S] [--paths bare,relay] [--repeat N]}; with {@code --repeat} the
@@ -26,7 +25,14 @@ import timeslave.ref.ExternalServer;
  * swing by tens of µs with the machine's load).
  */
 public final class BenchRealKernel {
-    /** The relay's fixed hold both ways, ns: longer than its threads' wake-up after 16 s asleep (p99 ~1.4 ms). */
+    /**
+     * Added to the relay's base both ways, ns: longer than its threads' wake-up after 16 s asleep (up to
+     * ~1.4 ms), so the relay itself never makes one direction late. A constant both ways cancels out of
+     * a two-way offset ((up − down)/2) and only lengthens the round trip; a wake-up that stretches one
+     * direction more than the other does not. Without it (the relay of sessions 5 and 6 of issue 10)
+     * the two directions left late by 70–166 µs on average, and the mean error of both daemons behind
+     * it followed half the difference.
+     */
     static final long SETTLE_NANOS = 2_000_000;
     static final long BASE_NANOS = 100_000;
     static final long JITTER_MEAN_NANOS = 100_000;
@@ -157,7 +163,7 @@ public final class BenchRealKernel {
                     String loadBefore = load();
                     for (int k = 0; k < 2; k++) {
                         if (path.equals("relay")) {
-                            relays[k] = new UdpRelay(new InetSocketAddress(taps[k].hostIp, 0), masters[k].address(), SETTLE_NANOS, BASE_NANOS,
+                            relays[k] = new UdpRelay(new InetSocketAddress(taps[k].hostIp, 0), masters[k].address(), SETTLE_NANOS + BASE_NANOS,
                                     JITTER_MEAN_NANOS, 1 + k);
                         }
                         InetSocketAddress to = relays[k] != null ? relays[k].address() : masters[k].address();

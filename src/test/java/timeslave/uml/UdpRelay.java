@@ -18,18 +18,11 @@ import timeslave.os.KernelStampedUdpSocket;
  * (seeded). Both directions are drawn from the same distribution, so the path stays symmetric on
  * average and only its jitter is new. One client at a time (the last one heard from).
  *
- * <p>Each datagram is also held a fixed {@code settleNanos}, the same both ways, so that the relay
- * itself never makes one late: a thread asleep in poll can take a millisecond to run after its
- * datagram arrives, and a hold shorter than that wake-up is stretched to it. A constant added to
- * both directions cancels out of a two-way offset ((up − down)/2) and only lengthens the round
- * trip; a wake-up that stretches one direction more than the other does not cancel. With no
- * settle (the relay of sessions 5 and 6 of issue 10) the two directions left late by 70–166 µs
- * on average, and the mean error of both daemons behind it followed half the difference.
- *
  * <p>Each hold is counted from the kernel's receive stamp of the datagram (SO_TIMESTAMPNS), not from
  * when a thread woke up to read it, and the same thread sleeps until {@link #SPIN_NANOS} before the
- * datagram is due, spins out the rest and sends: no hand-over to another thread. The first relay handed each datagram to a delivery thread through
- * a queue; after 16 s asleep both threads woke late, by different amounts in each direction, and both
+ * datagram is due, spins out the rest and sends: no hand-over to another thread. A base shorter than
+ * the thread's wake-up is stretched to it (see {@link BenchRealKernel#SETTLE_NANOS}). The first relay
+ * handed each datagram to a delivery thread through a queue; after 16 s asleep both threads woke late, by different amounts in each direction, and both
  * daemons behind it settled about +115 µs off (issue 10). How late each datagram really left, against
  * its arrival stamp plus its hold, is measured by the clock read right after the send call and reported
  * per direction ({@link #lateness}), so any asymmetry left in the relay itself shows in the benchmark.
@@ -47,7 +40,6 @@ public final class UdpRelay implements AutoCloseable {
     private final InetSocketAddress server;
     private final long baseNanos;
     private final double jitterMeanNanos;
-    private final long settleNanos;
     private final SplittableRandom random;
     private final Thread[] threads;
     private final List<Long> lateUp = new ArrayList<>();
@@ -56,12 +48,9 @@ public final class UdpRelay implements AutoCloseable {
     private volatile boolean closed;
     private final AtomicLong requests = new AtomicLong();
 
-    /**
-     * Listens on {@code listen}'s address (any port) and relays to {@code server}, holding each datagram
-     * {@code settleNanos + baseNanos} plus its exponential extra.
-     */
-    public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long settleNanos, long baseNanos,
-                    long jitterMeanNanos, long seed) throws IOException {
+    /** Listens on {@code listen}'s address (any port) and relays to {@code server}. */
+    public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed)
+            throws IOException {
         // Without transmit stamps, one thread may send on a socket while another receives on it.
         this.front = KernelStampedUdpSocket.open(listen.getAddress(), false);
         this.back = KernelStampedUdpSocket.open(server.getAddress(), false);
@@ -69,7 +58,6 @@ public final class UdpRelay implements AutoCloseable {
         this.server = server;
         this.baseNanos = baseNanos;
         this.jitterMeanNanos = jitterMeanNanos;
-        this.settleNanos = settleNanos;
         this.random = new SplittableRandom(seed);
         threads = new Thread[]{new Thread(() -> pump(true), "relay-up"), new Thread(() -> pump(false), "relay-down")};
         for (Thread t : threads) {
@@ -115,10 +103,10 @@ public final class UdpRelay implements AutoCloseable {
                 } else {
                     continue;
                 }
-                long due = arrival + settleNanos + holdNanos();
+                long due = arrival + holdNanos();
                 long dueMono = nowMono + (due - nowReal);
                 // Asleep until shortly before the due time, then spinning: a thread that spins for the
-                // whole settle on a loaded 2-CPU machine is preempted and sends milliseconds late.
+                // whole hold on a loaded 2-CPU machine is preempted and sends milliseconds late.
                 long wake = dueMono - SPIN_NANOS;
                 for (long left = wake - System.nanoTime(); left > 0; left = wake - System.nanoTime()) {
                     LockSupport.parkNanos(left);
@@ -140,7 +128,7 @@ public final class UdpRelay implements AutoCloseable {
     }
 
     /**
-     * How late datagrams left in one direction against their arrival stamp plus settle and hold: count, median,
+     * How late datagrams left in one direction against their arrival stamp plus hold: count, median,
      * mean, 99th percentile and maximum, µs; {@code up} is client to server.
      */
     public String lateness(boolean up) {
