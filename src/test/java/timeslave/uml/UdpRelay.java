@@ -23,9 +23,11 @@ import timeslave.os.KernelStampedUdpSocket;
  * datagram is due, spins out the rest and sends: no hand-over to another thread. A base shorter than
  * the thread's wake-up is stretched to it (see {@link BenchRealKernel#SETTLE_NANOS}). The first relay
  * handed each datagram to a delivery thread through a queue; after 16 s asleep both threads woke late, by different amounts in each direction, and both
- * daemons behind it settled about +115 µs off (issue 10). How late each datagram really left, against
- * its arrival stamp plus its hold, is measured by the clock read right after the send call and reported
- * per direction ({@link #lateness}), so any asymmetry left in the relay itself shows in the benchmark.
+ * daemons behind it settled about +115 µs off (issue 10). How late each datagram was handed to the
+ * kernel, against its arrival stamp plus its hold, is measured by the clock read just before the send
+ * call and reported per direction ({@link #lateness}), so any asymmetry left in the relay's own timing
+ * shows in the benchmark. (Not after the call: a send that wakes a process on the relay's CPU, the
+ * guest behind it when pinned, can be preempted by it before reading the clock.)
  * (Not by the kernel's transmit stamp: each socket is read by one direction's thread and written by the
  * other's, and the stamps would come back on the reading thread's error queue.)
  * A datagram that arrives while the thread of its direction is still holding another waits for it
@@ -48,9 +50,19 @@ public final class UdpRelay implements AutoCloseable {
     private volatile boolean closed;
     private final AtomicLong requests = new AtomicLong();
 
-    /** Listens on {@code listen}'s address (any port) and relays to {@code server}. */
+    /** Listens on {@code listen}'s address (any port) and relays to {@code server}, its threads on any CPU. */
     public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed)
             throws IOException {
+        this(listen, server, baseNanos, jitterMeanNanos, seed, -1);
+    }
+
+    /**
+     * As above, with both threads on host CPU {@code cpu} ({@code taskset -p}; -1 for any): the CPU the
+     * guest behind it runs on, so that a datagram relayed to the guest wakes it on a CPU that is awake
+     * (see {@link BenchRealKernel#PINNED}).
+     */
+    public UdpRelay(InetSocketAddress listen, InetSocketAddress server, long baseNanos, long jitterMeanNanos, long seed,
+                    int cpu) throws IOException {
         // Without transmit stamps, one thread may send on a socket while another receives on it.
         this.front = KernelStampedUdpSocket.open(listen.getAddress(), false);
         this.back = KernelStampedUdpSocket.open(server.getAddress(), false);
@@ -59,10 +71,21 @@ public final class UdpRelay implements AutoCloseable {
         this.baseNanos = baseNanos;
         this.jitterMeanNanos = jitterMeanNanos;
         this.random = new SplittableRandom(seed);
-        threads = new Thread[]{new Thread(() -> pump(true), "relay-up"), new Thread(() -> pump(false), "relay-down")};
+        java.util.concurrent.CompletableFuture<?>[] pinned = {new java.util.concurrent.CompletableFuture<Void>(),
+                new java.util.concurrent.CompletableFuture<Void>()};
+        threads = new Thread[]{new Thread(() -> pump(true, cpu, pinned[0]), "relay-up"),
+                new Thread(() -> pump(false, cpu, pinned[1]), "relay-down")};
         for (Thread t : threads) {
             t.setDaemon(true);
             t.start();
+        }
+        try {
+            for (var f : pinned) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+            close();
+            throw new IOException("relay: cannot put its threads on CPU " + cpu + ": " + e.getCause(), e);
         }
     }
 
@@ -80,7 +103,26 @@ public final class UdpRelay implements AutoCloseable {
         return baseNanos + Math.round(-jitterMeanNanos * Math.log(1 - random.nextDouble()));
     }
 
-    private void pump(boolean up) {
+    /** Puts the calling thread on host CPU {@code cpu} alone. */
+    static void pinCurrentThread(int cpu) throws IOException, InterruptedException {
+        String tid = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName().toString();
+        Process p = new ProcessBuilder(UmlGuest.TASKSET.toString(), "-p", "-c", Integer.toString(cpu), tid)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IOException("taskset -p -c " + cpu + " " + tid + " exited " + p.exitValue());
+        }
+    }
+
+    private void pump(boolean up, int cpu, java.util.concurrent.CompletableFuture<?> pinned) {
+        try {
+            if (cpu >= 0) {
+                pinCurrentThread(cpu);
+            }
+            pinned.complete(null);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            pinned.completeExceptionally(e);
+            return;
+        }
         KernelStampedUdpSocket in = up ? front : back;
         KernelStampedUdpSocket out = up ? back : front;
         List<Long> late = up ? lateUp : lateDown;
@@ -114,8 +156,8 @@ public final class UdpRelay implements AutoCloseable {
                 while (System.nanoTime() < dueMono) {
                     Thread.onSpinWait();
                 }
-                out.send(r.data(), to);
                 long sent = GuestClock.hostRealtimeNanos();
+                out.send(r.data(), to);
                 synchronized (late) {
                     late.add(sent - due);
                 }
@@ -142,7 +184,7 @@ public final class UdpRelay implements AutoCloseable {
         }
         double mean = java.util.Arrays.stream(a).average().orElseThrow();
         long p99 = a[(int) Math.min(a.length - 1, Math.ceil(0.99 * a.length) - 1)];
-        return String.format(Locale.ROOT, "%s %d datagrams left late by median %.1f us, mean %.1f us, p99 %.1f us, max %.1f us",
+        return String.format(Locale.ROOT, "%s %d datagrams handed to the kernel late by median %.1f us, mean %.1f us, p99 %.1f us, max %.1f us",
                 up ? "up" : "down", a.length, a[a.length / 2] / 1e3, mean / 1e3, p99 / 1e3, a[a.length - 1] / 1e3);
     }
 

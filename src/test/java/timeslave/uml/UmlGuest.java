@@ -30,6 +30,7 @@ public final class UmlGuest implements AutoCloseable {
     /** Debian's user-mode-linux kernel, unpacked privately by .ci/install-deps or installed. */
     public static final Path LINUX_UML = Path.of(timeslave.ref.ExternalServer.program("/usr/bin/linux.uml"));
     public static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    public static final Path TASKSET = Path.of("/usr/bin/taskset");
     /** Enough for a small JVM in the guest; pages are only used as touched. */
     static final String MEMORY = "mem=512M";
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -59,6 +60,7 @@ public final class UmlGuest implements AutoCloseable {
         Tap tap;
         long shiftNanos;
         String date;
+        int cpu = -1;
         final Map<String, String> env = new LinkedHashMap<>();
         final Map<String, String> files = new LinkedHashMap<>();
 
@@ -82,6 +84,15 @@ public final class UmlGuest implements AutoCloseable {
         /** Sets the guest's clock to this UTC date (date -s syntax) before run.sh. */
         public Spec date(String d) {
             this.date = d;
+            return this;
+        }
+
+        /**
+         * Runs the guest on this host CPU only ({@code taskset -c}, inherited by every host process the
+         * guest kernel starts for its own processes); -1 (the default) for any.
+         */
+        public Spec cpu(int c) {
+            this.cpu = c;
             return this;
         }
 
@@ -121,7 +132,11 @@ public final class UmlGuest implements AutoCloseable {
         for (Map.Entry<String, String> f : spec.files.entrySet()) {
             Files.writeString(scratch.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
         }
-        List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--bounding-set", "-sys_time", "--inh-caps", "-sys_time",
+        List<String> cmd = new ArrayList<>();
+        if (spec.cpu >= 0) {
+            cmd.addAll(List.of(TASKSET.toString(), "-c", Integer.toString(spec.cpu)));
+        }
+        cmd.addAll(List.of(SETPRIV.toString(), "--bounding-set", "-sys_time", "--inh-caps", "-sys_time",
                 LINUX_UML.toString(), MEMORY, "umid=" + umid, "uml_dir=" + scratch,
                 "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "rw", "quiet",
                 "con=null", "con0=null,fd:1", "ssl=null", "initcall_blacklist=raid6_select_algo",
