@@ -20,7 +20,7 @@ import timeslave.ref.ExternalServer;
  * ({@link GuestClock}) gives the truth: RMS, p99 and maximum |offset| after convergence, the time to stay within 1 ms and 100 µs, and how often the
  * daemon's reported sd and error bound covered its estimates' true error.
  *
- * <p>Arguments: {@code [--seconds N] [--from S] [--paths bare,relay] [--repeat N] [--no-pin]}; with {@code --repeat} the
+ * <p>Arguments: {@code [--seconds N] [--from S] [--paths bare,relay] [--repeat N] [--no-pin | --cpus T,C]}; with {@code --repeat} the
  * paths are run N times over and the ratios are also given over all rounds' readings pooled (single runs
  * swing by tens of µs with the machine's load).
  */
@@ -37,7 +37,7 @@ public final class BenchRealKernel {
     static final long BASE_NANOS = 100_000;
     /**
      * Whether each daemon's guest and relay run on a host CPU of their own (timeslave's on CPU 0,
-     * chronyd's on CPU 1; the masters anywhere), unless {@code --no-pin}. This machine is itself a
+     * chronyd's on CPU 1, or as {@code --cpus T,C} says; the masters anywhere), unless {@code --no-pin}. This machine is itself a
      * virtual machine whose idle CPUs halt after about 200 µs: a datagram that wakes a guest on a halted
      * CPU reaches the guest kernel's receive stamp 50–70 µs later than one that finds it awake.
      * Unpinned, a reply held 1 ms or more came that much later than an immediate one, so the relay path
@@ -45,7 +45,7 @@ public final class BenchRealKernel {
      * 200 µs, did not; with the guest and the sender on one CPU, 4–6 µs
      * ({@code scripts/uml-wake-latency}, session 8 of issue 10).
      */
-    static final String PINNED = "timeslave's guest and relay on CPU 0, chronyd's on CPU 1";
+    static final String PINNED = "timeslave's guest and relay on CPU %d, chronyd's on CPU %d";
     static final long JITTER_MEAN_NANOS = 100_000;
 
     private BenchRealKernel() {
@@ -135,9 +135,11 @@ public final class BenchRealKernel {
         int repeat = 1;
         List<String> paths = List.of("bare", "relay");
         boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
+        int[] cpus = {0, 1};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--no-pin" -> pin = false;
+                case "--cpus" -> cpus = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).limit(2).toArray();
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--from" -> from = Integer.parseInt(args[++i]);
                 case "--paths" -> paths = List.of(args[++i].split(","));
@@ -154,7 +156,7 @@ public final class BenchRealKernel {
                 seconds, from, TapMaster.FAKETIME);
         System.out.printf(Locale.ROOT, "# relay: each way %.0f us settle + %.0f us + exponential(%.0f us)%n",
                 SETTLE_NANOS / 1e3, BASE_NANOS / 1e3, JITTER_MEAN_NANOS / 1e3);
-        System.out.println("# cpus: " + (pin ? PINNED : "not pinned"));
+        System.out.println("# cpus: " + (pin ? String.format(Locale.ROOT, PINNED, cpus[0], cpus[1]) : "not pinned"));
         List<Result> results = new ArrayList<>();
         Path work = Files.createDirectories(Path.of("target", "bench-real-kernel"));
         List<String> whos = List.of("timeslave", "chronyd");
@@ -176,7 +178,7 @@ public final class BenchRealKernel {
                     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
                     String loadBefore = load();
                     for (int k = 0; k < 2; k++) {
-                        int cpu = pin ? k : -1;
+                        int cpu = pin ? cpus[k] : -1;
                         if (path.equals("relay")) {
                             relays[k] = new UdpRelay(new InetSocketAddress(taps[k].hostIp, 0), masters[k].address(), SETTLE_NANOS + BASE_NANOS,
                                     JITTER_MEAN_NANOS, 1 + k, cpu);

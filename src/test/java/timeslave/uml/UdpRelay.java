@@ -2,10 +2,14 @@ package timeslave.uml;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import timeslave.os.KernelStampedUdpSocket;
@@ -71,8 +75,8 @@ public final class UdpRelay implements AutoCloseable {
         this.baseNanos = baseNanos;
         this.jitterMeanNanos = jitterMeanNanos;
         this.random = new SplittableRandom(seed);
-        java.util.concurrent.CompletableFuture<?>[] pinned = {new java.util.concurrent.CompletableFuture<Void>(),
-                new java.util.concurrent.CompletableFuture<Void>()};
+        CompletableFuture<?>[] pinned = {new CompletableFuture<Void>(),
+                new CompletableFuture<Void>()};
         threads = new Thread[]{new Thread(() -> pump(true, cpu, pinned[0]), "relay-up"),
                 new Thread(() -> pump(false, cpu, pinned[1]), "relay-down")};
         for (Thread t : threads) {
@@ -83,7 +87,7 @@ public final class UdpRelay implements AutoCloseable {
             for (var f : pinned) {
                 f.get();
             }
-        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+        } catch (ExecutionException | InterruptedException e) {
             close();
             throw new IOException("relay: cannot put its threads on CPU " + cpu + ": " + e.getCause(), e);
         }
@@ -105,7 +109,7 @@ public final class UdpRelay implements AutoCloseable {
 
     /** Puts the calling thread on host CPU {@code cpu} alone. */
     static void pinCurrentThread(int cpu) throws IOException, InterruptedException {
-        String tid = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName().toString();
+        String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         Process p = new ProcessBuilder(UmlGuest.TASKSET.toString(), "-p", "-c", Integer.toString(cpu), tid)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (p.waitFor() != 0) {
@@ -113,7 +117,7 @@ public final class UdpRelay implements AutoCloseable {
         }
     }
 
-    private void pump(boolean up, int cpu, java.util.concurrent.CompletableFuture<?> pinned) {
+    private void pump(boolean up, int cpu, CompletableFuture<?> pinned) {
         try {
             if (cpu >= 0) {
                 pinCurrentThread(cpu);

@@ -2,13 +2,19 @@ package timeslave.uml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The benchmark's relay on loopback: both ways, held at least the base each way, counted and measured. */
@@ -48,5 +54,29 @@ class UdpRelayTest {
             assertTrue(relay.lateness(true).startsWith("up 1 datagrams"), relay.lateness(true));
             assertTrue(relay.lateness(false).startsWith("down 1 datagrams"), relay.lateness(false));
         }
+    }
+
+    @Test
+    void putsBothThreadsOnTheCpuAskedForOrRefusesToStart() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        int cpu = Runtime.getRuntime().availableProcessors() - 1;
+        InetSocketAddress nowhere = new InetSocketAddress(lo, 9);
+        try (UdpRelay relay = new UdpRelay(new InetSocketAddress(lo, 0), nowhere, 1_000, 1_000, 7, cpu)) {
+            List<String> allowed = new ArrayList<>();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : tasks.toList()) {
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    if (name.startsWith("relay-")) {
+                        allowed.add(name + " " + Files.readAllLines(t.resolve("status")).stream()
+                                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow().split("\\s+")[1]);
+                    }
+                }
+            }
+            allowed.sort(null);
+            assertEquals(List.of("relay-down " + cpu, "relay-up " + cpu), allowed);
+        }
+        IOException e = assertThrows(IOException.class,
+                () -> new UdpRelay(new InetSocketAddress(lo, 0), nowhere, 1_000, 1_000, 7, 4096).close());
+        assertTrue(e.getMessage().contains("CPU 4096"), e.getMessage());
     }
 }

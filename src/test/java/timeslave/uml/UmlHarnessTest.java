@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The harness itself: a guest boots, runs its script and powers off; linux.uml holds no CAP_SYS_TIME
  * on the host; the oracle reads the guest's clock (0.5 s behind the host's, as set inside the guest),
- * in agreement with what the guest itself reads.
+ * in agreement with what the guest itself reads; it runs on the host CPU it was given.
  */
 class UmlHarnessTest {
     static final int READS = 10;
@@ -30,7 +30,8 @@ class UmlHarnessTest {
     void oracleReadsTheGuestsClockAndTheGuestCannotReachTheHostClock() throws Exception {
         String run = "i=0; while [ $i -lt " + READS + " ]; do date +%s%N > read$i; i=$((i+1)); sleep 0.2; done\n";
         List<GuestClock.Reading> readings = new ArrayList<>();
-        try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).shiftNanos(-500_000_000L))) {
+        int cpu = Runtime.getRuntime().availableProcessors() - 1;
+        try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).shiftNanos(-500_000_000L).cpu(cpu))) {
             // Until setpriv has dropped the capability and executed linux.uml, the PID is setpriv's.
             for (int i = 0; i < 100 && !Files.readSymbolicLink(Path.of("/proc", "" + g.pid(), "exe")).endsWith("linux.uml"); i++) {
                 Thread.sleep(50);
@@ -39,6 +40,8 @@ class UmlHarnessTest {
             long capBnd = Long.parseLong(Files.readAllLines(Path.of("/proc", "" + g.pid(), "status")).stream()
                     .filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow().split("\\s+")[1], 16);
             assertEquals(0, capBnd & (1L << 25), "linux.uml must not hold CAP_SYS_TIME (bit 25) on the host");
+            assertEquals(List.of("Cpus_allowed_list:", "" + cpu), List.of(Files.readAllLines(Path.of("/proc", "" + g.pid(), "status"))
+                    .stream().filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow().split("\\s+")), "Spec.cpu");
             Oracle.follow(g, null, readings, 90);
             assertTrue(g.output().contains("guest: run.sh exited 0"), g.diagnostics());
             for (int i = 0; i < 50 && !g.processes().isEmpty(); i++) {

@@ -1,0 +1,127 @@
+package timeslave.uml;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import timeslave.os.KernelStampedUdpSocket;
+
+/**
+ * Experiment runner (scripts/uml-wake-latency, never the suite; needs root, linux.uml and /dev/net/tun):
+ * how much later a reply reaches a User-Mode Linux guest's kernel receive stamp when the host sends it
+ * after the guest has been idle a while. A guest runs {@link WakeLatencyGuest}; the host holds each reply
+ * for the time the request asks, counted from the request's kernel receive stamp (asleep until 300 µs
+ * before, then spinning, as {@link UdpRelay} does), and notes the kernel's transmit stamp of the reply.
+ *
+ * <p>The guest's clock is read from the host after every reply ({@link GuestClock}, to 0.1 µs), so both
+ * one-way delays are absolute: up = host receive stamp − guest transmit stamp, down = guest receive
+ * stamp − host transmit stamp. A client that stamps an exchange at these points is off by (up − down)/2
+ * (its clock ends that much ahead of the server's): printed with the guest kernel's SCHED stamp as T1
+ * (as timeslave) and with the user-space reading before the send (as chronyd in these guests, whose
+ * measurement log marks its T1 "D"). Run twice: guest and host thread on any CPU, then both on CPU 1.
+ *
+ * <p>Arguments: {@code [ROUNDS]} (150: about 70 s per layout).
+ */
+public final class WakeLatencyRun {
+    private WakeLatencyRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 150;
+        System.out.printf(Locale.ROOT, "# uml-wake-latency: %d requests per layout, each after the guest idled 200-600 ms;"
+                + " the host holds its reply HOLD us from the request's kernel receive stamp%n", rounds);
+        System.out.println("# medians, us: up from the guest's SCHED stamp and from its user-space reading, down, and the"
+                + " error (up-down)/2 of a two-way exchange with each T1");
+        System.out.println("# layout    hold_us     n  up_sched   up_user      down  down_p90  error_sched  error_user");
+        layout(rounds, -1);
+        layout(rounds, 1);   // last: it pins this thread for good
+    }
+
+    private static void layout(int rounds, int cpu) throws Exception {
+        Map<Integer, long[]> host = new HashMap<>();   // seq -> {host rx, host tx, guest − host realtime}
+        String guestOut;
+        try (Tap tap = Tap.create();
+             KernelStampedUdpSocket s = KernelStampedUdpSocket.open(InetAddress.getByName(tap.hostIp), true)) {
+            String java = GuestCommands.timeslave().replace(" -cp ", " -cp "
+                    + Path.of("target/test-classes").toAbsolutePath() + ":").replace(" timeslave.cli.Main", "");
+            String run = java + " timeslave.uml.WakeLatencyGuest " + tap.hostIp + " " + s.localPort() + " " + rounds
+                    + " > wake.out 2>&1\n";
+            long failed = 0;
+            try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).tap(tap).cpu(cpu)); GuestClock clock = g.clock()) {
+                if (cpu >= 0) {
+                    UdpRelay.pinCurrentThread(cpu);
+                }
+                long end = System.nanoTime() + rounds * 1_000_000_000L + 120_000_000_000L;
+                while (g.alive() && System.nanoTime() < end) {
+                    KernelStampedUdpSocket.Received r = s.receive(500);
+                    if (r == null || !r.stamped()) {
+                        continue;
+                    }
+                    long nowReal = GuestClock.hostRealtimeNanos();
+                    long nowMono = System.nanoTime();
+                    String[] w = new String(r.data(), StandardCharsets.US_ASCII).trim().split(" ");
+                    if (w.length != 2) {
+                        continue;
+                    }
+                    long dueMono = nowMono + (r.kernelRealtimeNanos() + Long.parseLong(w[1]) * 1000 - nowReal);
+                    long wake = dueMono - UdpRelay.SPIN_NANOS;
+                    for (long left = wake - System.nanoTime(); left > 0; left = wake - System.nanoTime()) {
+                        LockSupport.parkNanos(left);
+                    }
+                    while (System.nanoTime() < dueMono) {
+                        Thread.onSpinWait();
+                    }
+                    long tx = s.send(new byte[]{'x'}, r.from());
+                    if (tx == KernelStampedUdpSocket.NO_STAMP) {
+                        failed++;
+                        continue;
+                    }
+                    GuestClock.Reading c = clock.read();
+                    host.put(Integer.parseInt(w[0]), new long[]{r.kernelRealtimeNanos(), tx,
+                            c.guestRealtimeNanos() - c.hostRealtimeNanos()});
+                }
+                g.waitFor(30);
+                guestOut = g.read("wake.out");
+            }
+            if (failed > 0) {
+                System.out.println("# " + failed + " replies without a transmit stamp left out");
+            }
+        }
+        Map<Integer, List<long[]>> byHold = new TreeMap<>();   // hold -> {up (SCHED), up (user), down}
+        for (String line : guestOut.split("\n")) {
+            String[] w = line.trim().split(" ");
+            if (w.length != 6 || !w[0].equals("G")) {
+                continue;
+            }
+            long[] h = host.get(Integer.parseInt(w[1]));
+            if (h != null) {
+                long guestMinusHost = h[2];
+                byHold.computeIfAbsent(Integer.parseInt(w[2]), k -> new ArrayList<>()).add(new long[]{
+                        h[0] - (Long.parseLong(w[4]) - guestMinusHost), h[0] - (Long.parseLong(w[3]) - guestMinusHost),
+                        Long.parseLong(w[5]) - guestMinusHost - h[1]});
+            }
+        }
+        if (byHold.isEmpty()) {
+            System.out.println("# no exchanges; guest output:\n" + guestOut);
+            return;
+        }
+        for (var e : byHold.entrySet()) {
+            List<long[]> v = e.getValue();
+            System.out.printf(Locale.ROOT, "%-10s %7d %5d %9.1f %9.1f %9.1f %9.1f %12.1f %11.1f%n", cpu < 0 ? "any-cpu" : "cpu" + cpu,
+                    e.getKey(), v.size(), quantile(v, r -> r[0], 0.5), quantile(v, r -> r[1], 0.5), quantile(v, r -> r[2], 0.5),
+                    quantile(v, r -> r[2], 0.9), quantile(v, r -> (r[0] - r[2]) / 2.0, 0.5), quantile(v, r -> (r[1] - r[2]) / 2.0, 0.5));
+        }
+    }
+
+    /** The q-quantile of f over v, µs. */
+    private static double quantile(List<long[]> v, java.util.function.ToDoubleFunction<long[]> f, double q) {
+        double[] a = v.stream().mapToDouble(f).sorted().toArray();
+        return a[(int) Math.min(a.length - 1, Math.floor(q * a.length))] / 1e3;
+    }
+}
