@@ -1,9 +1,11 @@
 package timeslave.uml;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +21,7 @@ import timeslave.os.KernelStampedUdpSocket;
  * for the time the request asks, counted from the request's kernel receive stamp (asleep until 300 µs
  * before, then spinning, as {@link UdpRelay} does), and notes the kernel's transmit stamp of the reply.
  *
- * <p>The guest's clock is read from the host after every reply ({@link GuestClock}, to 0.1 µs), so both
+ * <p>The guest's clock is read from the host ({@link GuestClock}, to 0.1 µs; it is not disciplined here), so both
  * one-way delays are absolute: up = host receive stamp − guest transmit stamp, down = guest receive
  * stamp − host transmit stamp. A client that stamps an exchange at these points is off by (up − down)/2
  * (its clock ends that much ahead of the server's): printed with the guest kernel's SCHED stamp as T1
@@ -44,7 +46,8 @@ public final class WakeLatencyRun {
     }
 
     private static void layout(int rounds, int cpu) throws Exception {
-        Map<Integer, long[]> host = new HashMap<>();   // seq -> {host rx, host tx, guest − host realtime}
+        Map<Integer, long[]> host = new HashMap<>();   // seq -> {host rx, host tx}
+        long guestMinusHost;
         String guestOut;
         try (Tap tap = Tap.create();
              KernelStampedUdpSocket s = KernelStampedUdpSocket.open(InetAddress.getByName(tap.hostIp), true)) {
@@ -53,7 +56,23 @@ public final class WakeLatencyRun {
             String run = java + " timeslave.uml.WakeLatencyGuest " + tap.hostIp + " " + s.localPort() + " " + rounds
                     + " > wake.out 2>&1\n";
             long failed = 0;
+            List<Long> offsets = Collections.synchronizedList(new ArrayList<>());   // guest − host realtime
             try (UmlGuest g = UmlGuest.boot(new UmlGuest.Spec(run).tap(tap).cpu(cpu)); GuestClock clock = g.clock()) {
+                // The guest's clock runs with the host's (nothing disciplines it here), so one offset serves the
+                // run: read every 100 ms by another thread, not around the exchanges, and the median taken.
+                Thread oracle = new Thread(() -> {
+                    try {
+                        while (g.alive()) {
+                            GuestClock.Reading c = clock.read();
+                            offsets.add(c.guestRealtimeNanos() - c.hostRealtimeNanos());
+                            Thread.sleep(100);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // powered off
+                    }
+                }, "oracle");
+                oracle.setDaemon(true);
+                oracle.start();
                 if (cpu >= 0) {
                     UdpRelay.pinCurrentThread(cpu);
                 }
@@ -82,13 +101,23 @@ public final class WakeLatencyRun {
                         failed++;
                         continue;
                     }
-                    GuestClock.Reading c = clock.read();
-                    host.put(Integer.parseInt(w[0]), new long[]{r.kernelRealtimeNanos(), tx,
-                            c.guestRealtimeNanos() - c.hostRealtimeNanos()});
+                    host.put(Integer.parseInt(w[0]), new long[]{r.kernelRealtimeNanos(), tx});
                 }
                 g.waitFor(30);
+                oracle.join(5_000);
                 guestOut = g.read("wake.out");
             }
+            long[] sorted;
+            synchronized (offsets) {
+                sorted = offsets.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            if (sorted.length == 0) {
+                System.out.println("# no oracle readings");
+                return;
+            }
+            guestMinusHost = sorted[sorted.length / 2];
+            System.out.printf(Locale.ROOT, "# %s: guest - host %d readings, spread (max - min) %.1f us%n",
+                    cpu < 0 ? "any-cpu" : "cpu" + cpu, sorted.length, (sorted[sorted.length - 1] - sorted[0]) / 1e3);
             if (failed > 0) {
                 System.out.println("# " + failed + " replies without a transmit stamp left out");
             }
@@ -101,7 +130,6 @@ public final class WakeLatencyRun {
             }
             long[] h = host.get(Integer.parseInt(w[1]));
             if (h != null) {
-                long guestMinusHost = h[2];
                 byHold.computeIfAbsent(Integer.parseInt(w[2]), k -> new ArrayList<>()).add(new long[]{
                         h[0] - (Long.parseLong(w[4]) - guestMinusHost), h[0] - (Long.parseLong(w[3]) - guestMinusHost),
                         Long.parseLong(w[5]) - guestMinusHost - h[1]});
