@@ -37,13 +37,15 @@ public final class BenchRealKernel {
     static final long BASE_NANOS = 100_000;
     /**
      * Whether each daemon's guest and relay run on a host CPU of their own (timeslave's on CPU 0,
-     * chronyd's on CPU 1, or as {@code --cpus T,C} says; the masters anywhere), unless {@code --no-pin}. This machine is itself a
-     * virtual machine whose idle CPUs halt after about 200 µs: a datagram that wakes a guest on a halted
-     * CPU reaches the guest kernel's receive stamp 50–70 µs later than one that finds it awake.
-     * Unpinned, a reply held 1 ms or more came that much later than an immediate one, so the relay path
-     * had an asymmetry of 30 µs (half the difference) that the bare path, whose replies come within
-     * 200 µs, did not; with the guest and the sender on one CPU, 4–6 µs
-     * ({@code scripts/uml-wake-latency}, session 8 of issue 10).
+     * chronyd's on CPU 1, or as {@code --cpus T,C} says; the masters anywhere), unless {@code --no-pin}.
+     * This machine is itself a virtual machine whose idle CPUs halt. {@code scripts/uml-wake-latency}
+     * measured how much later a reply reaches a guest kernel's receive stamp when it comes 1–4 ms after
+     * the request (the relay path) instead of at once (the bare tap): 38–69 µs later on any CPU, 28–48 µs
+     * with the guest and the sender on one CPU, where the immediate reply also came sooner (42 against
+     * 68 µs). Half of that difference is an error a two-way exchange cannot see. Pinned, the relay's own
+     * timing was also exact (median lateness under 1 µs), and in the long pinned round timeslave's
+     * relay-path samples were biased like its bare-tap ones (−5.4 against −8.3 µs; unpinned, in
+     * session 7 of issue 10, −15.3 against −3.4).
      */
     static final String PINNED = "timeslave's guest and relay on CPU %d, chronyd's on CPU %d";
     static final long JITTER_MEAN_NANOS = 100_000;
