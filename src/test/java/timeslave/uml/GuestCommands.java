@@ -23,6 +23,15 @@ final class GuestCommands {
     private GuestCommands() {
     }
 
+    /**
+     * The daemon's {@code java} command with the test classes first on its class path and no main class,
+     * for experiments run in a guest: to be followed by a class name and its arguments.
+     */
+    static String testJava() {
+        return timeslave().replace(" -cp ", " -cp " + Path.of("target/test-classes").toAbsolutePath() + ":")
+                .replace(" timeslave.cli.Main", "");
+    }
+
     /** {@code java ... timeslave.cli.Main}, to be followed by the daemon's arguments. */
     static String timeslave() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

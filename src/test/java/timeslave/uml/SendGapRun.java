@@ -21,8 +21,7 @@ public final class SendGapRun {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         long pause = args.length > 1 ? Long.parseLong(args[1]) : 2000;
         String daemon = GuestCommands.timeslave();
-        String testClasses = Path.of("target/test-classes").toAbsolutePath().toString();
-        String java = daemon.replace(" -cp ", " -cp " + testClasses + ":").replace(" timeslave.cli.Main", "");
+        String java = GuestCommands.testJava();
         Path work = Files.createDirectories(Path.of("target", "send-gap"));
         try (Tap tap = Tap.create(); TapMaster master = TapMaster.start(Files.createTempDirectory(work.toAbsolutePath(), "m"), tap, false)) {
             String prefix = System.getProperty("gap.prefix", "");

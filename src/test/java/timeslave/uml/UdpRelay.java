@@ -107,6 +107,28 @@ public final class UdpRelay implements AutoCloseable {
         return baseNanos + Math.round(-jitterMeanNanos * Math.log(1 - random.nextDouble()));
     }
 
+    /**
+     * Returns at host real time {@code dueRealtimeNanos}, given one reading of the real and monotonic
+     * clocks: asleep until {@link #SPIN_NANOS} before, then spinning. A thread that spins for the whole
+     * hold on a loaded 2-CPU machine is preempted and sends milliseconds late.
+     */
+    static void waitUntil(long dueRealtimeNanos, long nowReal, long nowMono) {
+        long dueMono = nowMono + (dueRealtimeNanos - nowReal);
+        long wake = dueMono - SPIN_NANOS;
+        for (long left = wake - System.nanoTime(); left > 0; left = wake - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+        while (System.nanoTime() < dueMono) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** The threads' allowed CPUs as {@code /proc/.../status} of a process or thread lists them ("0", "0-1"). */
+    static String allowedCpus(Path procEntry) throws IOException {
+        return Files.readAllLines(procEntry.resolve("status")).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                .findFirst().orElseThrow(() -> new IOException("no Cpus_allowed_list in " + procEntry)).split("\\s+")[1];
+    }
+
     /** Puts the calling thread on host CPU {@code cpu} alone. */
     static void pinCurrentThread(int cpu) throws IOException, InterruptedException {
         String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
@@ -150,16 +172,7 @@ public final class UdpRelay implements AutoCloseable {
                     continue;
                 }
                 long due = arrival + holdNanos();
-                long dueMono = nowMono + (due - nowReal);
-                // Asleep until shortly before the due time, then spinning: a thread that spins for the
-                // whole hold on a loaded 2-CPU machine is preempted and sends milliseconds late.
-                long wake = dueMono - SPIN_NANOS;
-                for (long left = wake - System.nanoTime(); left > 0; left = wake - System.nanoTime()) {
-                    LockSupport.parkNanos(left);
-                }
-                while (System.nanoTime() < dueMono) {
-                    Thread.onSpinWait();
-                }
+                waitUntil(due, nowReal, nowMono);
                 long sent = GuestClock.hostRealtimeNanos();
                 out.send(r.data(), to);
                 synchronized (late) {
@@ -174,7 +187,7 @@ public final class UdpRelay implements AutoCloseable {
     }
 
     /**
-     * How late datagrams left in one direction against their arrival stamp plus hold: count, median,
+     * How late datagrams were handed to the kernel in one direction against their arrival stamp plus hold: count, median,
      * mean, 99th percentile and maximum, µs; {@code up} is client to server.
      */
     public String lateness(boolean up) {

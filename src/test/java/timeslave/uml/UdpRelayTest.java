@@ -67,8 +67,7 @@ class UdpRelayTest {
                 for (Path t : tasks.toList()) {
                     String name = Files.readString(t.resolve("comm")).strip();
                     if (name.startsWith("relay-")) {
-                        allowed.add(name + " " + Files.readAllLines(t.resolve("status")).stream()
-                                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow().split("\\s+")[1]);
+                        allowed.add(name + " " + UdpRelay.allowedCpus(t));
                     }
                 }
             }

@@ -3,7 +3,6 @@ package timeslave.uml;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.LockSupport;
 import timeslave.os.KernelStampedUdpSocket;
 
 /**
@@ -19,7 +17,7 @@ import timeslave.os.KernelStampedUdpSocket;
  * how much later a reply reaches a User-Mode Linux guest's kernel receive stamp when the host sends it
  * after the guest has been idle a while. A guest runs {@link WakeLatencyGuest}; the host holds each reply
  * for the time the request asks, counted from the request's kernel receive stamp (asleep until 300 µs
- * before, then spinning, as {@link UdpRelay} does), and notes the kernel's transmit stamp of the reply.
+ * before, then spinning: {@link UdpRelay#waitUntil}), and notes the kernel's transmit stamp of the reply.
  *
  * <p>The guest's clock is read from the host ({@link GuestClock}, to 0.1 µs; it is not disciplined here), so both
  * one-way delays are absolute: up = host receive stamp − guest transmit stamp, down = guest receive
@@ -51,9 +49,7 @@ public final class WakeLatencyRun {
         String guestOut;
         try (Tap tap = Tap.create();
              KernelStampedUdpSocket s = KernelStampedUdpSocket.open(InetAddress.getByName(tap.hostIp), true)) {
-            String java = GuestCommands.timeslave().replace(" -cp ", " -cp "
-                    + Path.of("target/test-classes").toAbsolutePath() + ":").replace(" timeslave.cli.Main", "");
-            String run = java + " timeslave.uml.WakeLatencyGuest " + tap.hostIp + " " + s.localPort() + " " + rounds
+            String run = GuestCommands.testJava() + " timeslave.uml.WakeLatencyGuest " + tap.hostIp + " " + s.localPort() + " " + rounds
                     + " > wake.out 2>&1\n";
             long failed = 0;
             List<Long> offsets = Collections.synchronizedList(new ArrayList<>());   // guest − host realtime
@@ -88,14 +84,7 @@ public final class WakeLatencyRun {
                     if (w.length != 2) {
                         continue;
                     }
-                    long dueMono = nowMono + (r.kernelRealtimeNanos() + Long.parseLong(w[1]) * 1000 - nowReal);
-                    long wake = dueMono - UdpRelay.SPIN_NANOS;
-                    for (long left = wake - System.nanoTime(); left > 0; left = wake - System.nanoTime()) {
-                        LockSupport.parkNanos(left);
-                    }
-                    while (System.nanoTime() < dueMono) {
-                        Thread.onSpinWait();
-                    }
+                    UdpRelay.waitUntil(r.kernelRealtimeNanos() + Long.parseLong(w[1]) * 1000, nowReal, nowMono);
                     long tx = s.send(new byte[]{'x'}, r.from());
                     if (tx == KernelStampedUdpSocket.NO_STAMP) {
                         failed++;
